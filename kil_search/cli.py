@@ -1,0 +1,152 @@
+"""The `kil-search` command: each subcommand parses, calls one library function, prints."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .config import load_settings
+from .errors import KilSearchError
+
+log = logging.getLogger(__name__)
+
+
+def _settings(corpus: str | None = None, index: str | None = None, **extra):
+    """Load settings with the command-line overrides applied."""
+    return load_settings(corpus_dir=corpus, index_dir=index, **extra)
+
+
+corpus_option = click.option("--corpus", type=click.Path(file_okay=False), help="Corpus folder (env KIL_CORPUS_DIR; default corpus/).")
+index_option = click.option("--index", type=click.Path(file_okay=False), help="Index folder (env KIL_INDEX_DIR; default var/index/).")
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log more detail.")
+@click.version_option(package_name="kil-search")
+def main(verbose: bool) -> None:
+    """Search and question answering for the Keep it Local knowledge base."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command("index")
+@corpus_option
+@index_option
+@click.option("--rebuild", is_flag=True, help="Build a fresh index beside the live one and swap it in.")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Parallel extraction workers (default: number of CPUs).")
+@click.option("--timeout", type=click.FloatRange(1, 3600), help="Seconds before one file's extraction is abandoned (default 60).")
+def index_command(corpus, index, rebuild, jobs, timeout) -> None:
+    """Index new and changed files of the corpus; remove deleted ones."""
+    from .indexing import run_index
+    from .progress import IndexProgress
+
+    settings = _settings(corpus, index, extract_timeout=timeout)
+    click.echo(f"Indexing {settings.corpus_dir} into {settings.index_dir}", err=True)
+    with IndexProgress() as progress:
+        try:
+            summary = run_index(settings, rebuild=rebuild, jobs=jobs, progress=progress)
+        except KilSearchError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(format_summary(summary))
+
+
+def format_summary(summary) -> str:
+    """Render an index summary for people."""
+    lines = [
+        f"{'Rebuilt' if summary.rebuilt else 'Updated'} index in {summary.seconds:.1f} s: "
+        f"indexed {len(summary.indexed)}, unchanged {summary.unchanged}, removed {len(summary.removed)}, "
+        f"failed {len(summary.failed)}. Index holds {summary.documents} documents, {summary.passages} passages."
+    ]
+    for title, rows in (("Failed", summary.failed), ("Still failing (file unchanged)", summary.still_failing), ("Warnings", summary.warnings)):
+        if rows:
+            lines.append(f"{title}:")
+            lines.extend(f"  {doc_id}: {reason}" for doc_id, reason in rows)
+    if summary.removed:
+        lines.append("Removed:")
+        lines.extend(f"  {doc_id}" for doc_id in summary.removed)
+    return "\n".join(lines)
+
+
+@main.command("search")
+@index_option
+@click.argument("query")
+@click.option("--page", type=click.IntRange(1, 1000), default=1)
+@click.option("--per-page", type=click.IntRange(1, 50), default=10)
+@click.option("--json", "as_json", is_flag=True, help="Print the /api/search JSON.")
+def search_command(index, query, page, per_page, as_json) -> None:
+    """Search the index and print ranked documents with their best passages."""
+    from .search import SearchService
+
+    settings = _settings(None, index)
+    try:
+        results = SearchService(settings.index_dir, settings.passages_per_result).search(query, page=page, per_page=per_page)
+    except KilSearchError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(results.to_json(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{results.total} documents ({results.took_ms} ms)")
+    for rank, doc in enumerate(results.results, start=(page - 1) * per_page + 1):
+        click.echo(f"\n{rank}. {doc.title}  [{doc.type}{', ' + doc.date if doc.date else ''}]  {doc.id}")
+        for passage in doc.passages:
+            excerpt = str(passage.excerpt_html).replace("<mark>", "[").replace("</mark>", "]")
+            click.echo(f"   {'p.' if doc.format == 'pdf' else '§'}{passage.page} {passage.section}: {_unescape(excerpt)}")
+
+
+@main.command("extract")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the extraction as JSON.")
+def extract_command(file, as_json) -> None:
+    """Print what would be indexed from FILE (a PDF or HTML page)."""
+    from .extract import extract_file
+
+    try:
+        document = extract_file(Path(file))
+    except KilSearchError as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    if as_json:
+        click.echo(json.dumps(document.to_json(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{document.title}  ({document.format}, {len(document.pages)} {'pages' if document.format == 'pdf' else 'sections'})")
+    for key, value in document.metadata.items():
+        click.echo(f"  {key}: {value}")
+    for warning in document.warnings:
+        click.echo(f"  warning: {warning}")
+    for page in document.pages:
+        click.echo(f"\n--- {'page' if document.format == 'pdf' else 'section'} {page.number}{' · ' + page.section if page.section else ''}")
+        click.echo(page.text)
+
+
+@main.command("serve")
+@corpus_option
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="Worker processes (one per core).")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads per worker.")
+def serve_command(corpus, index, host, port, workers, threads) -> None:
+    """Serve the web app under gunicorn, building the index first if there is none."""
+    from .index.store import current_generation
+    from .serve import serve
+
+    settings = _settings(corpus, index)
+    if current_generation(settings.index_dir) is None:
+        click.echo("No index yet: building it first.", err=True)
+        ctx = click.get_current_context()
+        ctx.invoke(index_command, corpus=str(settings.corpus_dir), index=str(settings.index_dir), rebuild=False, jobs=None, timeout=None)
+    click.echo(f"Serving {settings.corpus_dir} on http://{host}:{port} ({workers} workers × {threads} threads)", err=True)
+    serve(settings, host=host, port=port, workers=workers, threads=threads)
+
+
+def _unescape(text: str) -> str:
+    """Undo HTML escaping for terminal output."""
+    import html
+
+    return html.unescape(text)
+
+
+if __name__ == "__main__":
+    main()

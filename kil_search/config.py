@@ -1,0 +1,49 @@
+"""Settings shared by the web app and the CLI, overridable by KIL_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS_DIR = PROJECT_ROOT / "corpus"
+DEFAULT_INDEX_DIR = PROJECT_ROOT / "var" / "index"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live and how big things are; one instance per process."""
+
+    corpus_dir: Path = DEFAULT_CORPUS_DIR
+    index_dir: Path = DEFAULT_INDEX_DIR
+    per_page: int = 10
+    max_per_page: int = 50
+    passages_per_result: int = 3
+    extract_timeout: float = 60.0
+    extract_memory_mb: int = 2048
+    jobs: int = os.cpu_count() or 1
+
+    def with_overrides(self, **overrides) -> "Settings":
+        """Return a copy with the non-None overrides applied (paths made absolute)."""
+        clean = {key: value for key, value in overrides.items() if value is not None}
+        for key in ("corpus_dir", "index_dir"):
+            if key in clean:
+                clean[key] = Path(clean[key]).expanduser().resolve()
+        return replace(self, **clean)
+
+
+def load_settings(**overrides) -> Settings:
+    """Build settings from defaults, then KIL_<NAME> environment variables, then overrides."""
+    from_env = {}
+    for field in fields(Settings):
+        raw = os.environ.get(f"KIL_{field.name.upper()}")
+        if raw is None or raw == "":
+            continue
+        if field.type in ("int",):
+            from_env[field.name] = int(raw)
+        elif field.type in ("float",):
+            from_env[field.name] = float(raw)
+        else:
+            from_env[field.name] = raw
+    return Settings().with_overrides(**from_env).with_overrides(**overrides)

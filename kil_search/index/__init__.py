@@ -1,0 +1,14 @@
+"""The passage index: schema, storage and the one writer."""
+
+from .schema import KIND_DOCUMENT, KIND_PASSAGE, SCHEMA_VERSION, build_schema, text_analyzer
+from .store import current_generation, open_live_index
+
+__all__ = [
+    "KIND_DOCUMENT",
+    "KIND_PASSAGE",
+    "SCHEMA_VERSION",
+    "build_schema",
+    "current_generation",
+    "open_live_index",
+    "text_analyzer",
+]

@@ -1,0 +1,93 @@
+"""The only code that writes the index: commit on success, cancel and re-raise on failure."""
+
+from __future__ import annotations
+
+import logging
+
+from whoosh.index import LockError
+
+from ..errors import IndexBusyError
+from ..models import Document
+from .passages import split_document
+from .schema import KIND_DOCUMENT, KIND_PASSAGE
+
+log = logging.getLogger(__name__)
+
+
+class IndexWriter:
+    """Add, replace and delete documents in one Whoosh commit.
+
+    Document records carry no searchable text (their title lives in `details`), so a
+    query can only ever match passages and needs no filter.
+    """
+
+    def __init__(self, whoosh_index):
+        self._index = whoosh_index
+        self._writer = None
+
+    def __enter__(self) -> "IndexWriter":
+        try:
+            self._writer = self._index.writer(limitmb=256)
+        except LockError:
+            raise IndexBusyError() from None
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if exc_type is None:
+            self._writer.commit()
+        else:
+            log.warning("index update failed, nothing written: %s", exc)
+            self._writer.cancel()
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove a document's record and all its passages."""
+        self._writer.delete_by_term("doc_id", doc_id)
+
+    def add_document(self, doc_id: str, document: Document, fields: dict, details: dict) -> int:
+        """Index a document's passages and its record; return how many passages were added."""
+        self.delete_document(doc_id)
+        shared = {
+            "doc_id": doc_id,
+            "title": fields["title"],
+            "doc_type": fields["doc_type"],
+            "format": document.format,
+            "date": fields["date"],
+            "themes": ",".join(fields["themes"]),
+            "places": ",".join(fields["places"]),
+            "source_url": fields["source_url"],
+        }
+        passages = split_document(document)
+        for passage in passages:
+            self._writer.add_document(
+                record_id=f"{doc_id}#{passage.page}.{passage.part}",
+                kind=KIND_PASSAGE,
+                section=passage.section,
+                text=passage.text,
+                page=passage.page,
+                **shared,
+            )
+        record = {key: value for key, value in shared.items() if key != "title"}
+        self._writer.add_document(
+            record_id=f"doc:{doc_id}",
+            kind=KIND_DOCUMENT,
+            details={**details, "title": fields["title"], "passage_count": len(passages)},
+            **record,
+        )
+        return len(passages)
+
+    def add_failure(self, doc_id: str, fields: dict, details: dict) -> None:
+        """Record a file that could not be indexed, so an unchanged retry is skipped."""
+        self.delete_document(doc_id)
+        self._writer.add_document(
+            record_id=f"doc:{doc_id}",
+            kind=KIND_DOCUMENT,
+            doc_id=doc_id,
+            doc_type=fields["doc_type"],
+            details={**details, "title": fields["title"]},
+        )
+
+    def update_details(self, doc_id: str, stored: dict, details: dict) -> None:
+        """Rewrite a document record with new details (e.g. a touched file's new mtime)."""
+        record = {key: value for key, value in stored.items() if key != "details"}
+        record["details"] = details
+        self._writer.update_document(**record)

@@ -1,0 +1,195 @@
+"""Bring the index in line with the corpus: extract what changed, drop what went, commit once."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from .config import Settings
+from .corpus import CatalogEntry, CorpusFile, hash_file, load_catalog, normalise_date, scan_corpus
+from .errors import KilSearchError
+from .extract.runner import extract_in_workers
+from .index.schema import KIND_DOCUMENT
+from .index.store import (
+    LAST_RUN_FILE,
+    create_generation,
+    current_generation,
+    generation_is_usable,
+    publish_generation,
+    remove_stale_generations,
+    write_json_atomically,
+    write_lock,
+)
+from .index.writer import IndexWriter
+from .models import Document
+
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+
+log = logging.getLogger(__name__)
+
+# Called with (event, detail): ("plan", total_to_extract) then ("file", doc_id) per file done.
+ProgressCallback = Callable[[str, object], None]
+
+
+@dataclass
+class IndexSummary:
+    """What one indexing run did."""
+
+    indexed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    still_failing: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    rebuilt: bool = False
+    seconds: float = 0.0
+    finished_at: str = ""
+    documents: int = 0
+    passages: int = 0
+
+    def to_json(self) -> dict:
+        """Return the summary as plain JSON data."""
+        return asdict(self)
+
+
+def run_index(settings: Settings, rebuild: bool = False, jobs: int | None = None,
+              progress: ProgressCallback | None = None) -> IndexSummary:
+    """Index new and changed files, remove deleted ones; raise KilSearchError if it cannot run."""
+    started = time.monotonic()
+    corpus_dir = Path(settings.corpus_dir)
+    if not corpus_dir.is_dir():
+        raise KilSearchError(f"corpus folder not found: {corpus_dir}")
+    catalog = load_catalog(corpus_dir)
+    with write_lock(Path(settings.index_dir)):
+        summary = _run_locked(settings, catalog, rebuild, jobs or settings.jobs, progress or _no_progress)
+    summary.seconds = round(time.monotonic() - started, 3)
+    summary.finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    write_json_atomically(Path(settings.index_dir) / LAST_RUN_FILE, summary.to_json())
+    return summary
+
+
+def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
+    """Do the run while holding the write lock."""
+    index_dir = Path(settings.index_dir)
+    live = current_generation(index_dir)
+    summary = IndexSummary()
+    if rebuild or live is None or not generation_is_usable(live):
+        summary.rebuilt = True
+        remove_stale_generations(index_dir, {live.name} if live else set())
+        generation, target = create_generation(index_dir)
+    else:
+        generation, target = live, whoosh_index.open_dir(str(live))
+    known = _known_documents(target)
+    files = scan_corpus(Path(settings.corpus_dir))
+    to_extract, touched = _plan(files, known, catalog, summary)
+    removed = sorted(set(known) - {item.doc_id for item in files})
+    progress("plan", len(to_extract))
+    by_path = {item.path: item for item in to_extract}
+    with IndexWriter(target) as writer:
+        for doc_id in removed:
+            writer.delete_document(doc_id)
+            summary.removed.append(doc_id)
+        for item, details in touched:
+            writer.update_details(item.doc_id, known[item.doc_id], details)
+        results = extract_in_workers(list(by_path), jobs=jobs, timeout=settings.extract_timeout,
+                                     memory_limit_mb=settings.extract_memory_mb)
+        for result in results:
+            item = by_path[result.path]
+            _store_result(writer, item, result, catalog.get(item.doc_id, CatalogEntry()), summary)
+            progress("file", item.doc_id)
+    if summary.rebuilt:
+        publish_generation(index_dir, generation)
+    _count(whoosh_index.open_dir(str(generation)), summary)
+    return summary
+
+
+def _plan(files: list[CorpusFile], known: dict, catalog: dict, summary: IndexSummary):
+    """Split files into those to extract and those unchanged (maybe only touched)."""
+    to_extract, touched = [], []
+    for item in files:
+        stored = known.get(item.doc_id)
+        entry = catalog.get(item.doc_id, CatalogEntry())
+        details = (stored or {}).get("details") or {}
+        if not stored or details.get("catalog") != entry.fingerprint():
+            to_extract.append(item)
+        elif details.get("size") == item.size and details.get("mtime_ns") == item.mtime_ns:
+            summary.unchanged += 1
+        elif details.get("size") == item.size and details.get("sha256") == hash_file(item.path):
+            summary.unchanged += 1
+            touched.append((item, {**details, "mtime_ns": item.mtime_ns}))
+        else:
+            to_extract.append(item)
+        if stored and details.get("status") == "failed" and item not in to_extract:
+            summary.still_failing.append((item.doc_id, details.get("reason", "unknown")))
+    return to_extract, touched
+
+
+def _store_result(writer: IndexWriter, item: CorpusFile, result, entry: CatalogEntry, summary: IndexSummary) -> None:
+    """Write one extraction result (a document or a failure) through the writer."""
+    details = {
+        "size": item.size,
+        "mtime_ns": item.mtime_ns,
+        "sha256": hash_file(item.path),
+        "catalog": entry.fingerprint(),
+    }
+    document: Document | None = result.document
+    if document is None:
+        fields = _fields(item, None, entry)
+        writer.add_failure(item.doc_id, fields, {**details, "status": "failed", "reason": result.error})
+        summary.failed.append((item.doc_id, result.error))
+        return
+    fields = _fields(item, document, entry)
+    details.update(
+        status="indexed",
+        warnings=document.warnings,
+        metadata=document.metadata,
+        outline=[asdict(entry_) for entry_ in document.outline],
+        page_count=len(document.pages) if document.format == "html" else document.metadata.get("page_count", len(document.pages)),
+        section_titles=[page.section for page in document.pages] if document.format == "html" else [],
+        word_count=sum(len(page.text.split()) for page in document.pages),
+    )
+    for warning in document.warnings:
+        summary.warnings.append((item.doc_id, warning))
+    writer.add_document(item.doc_id, document, fields, details)
+    summary.indexed.append(item.doc_id)
+
+
+def _fields(item: CorpusFile, document: Document | None, entry: CatalogEntry) -> dict:
+    """Merge catalogue metadata over what the file itself says."""
+    metadata = document.metadata if document else {}
+    is_html = item.path.suffix.lower() in (".html", ".htm")
+    default_type = "web page" if is_html else ("briefing" if metadata.get("page_count", 99) <= 6 else "research report")
+    try:
+        file_date = normalise_date(metadata.get("published") or metadata.get("created") or "")
+    except ValueError:
+        file_date = ""
+    return {
+        "title": entry.title or (document.title if document else Path(item.doc_id).stem),
+        "doc_type": entry.type or default_type,
+        "date": entry.date or file_date,
+        "themes": entry.themes,
+        "places": entry.places,
+        "source_url": entry.source_url or metadata.get("canonical_url", ""),
+    }
+
+
+def _known_documents(target) -> dict[str, dict]:
+    """Return the stored document records of an index, by doc_id."""
+    with target.searcher() as searcher:
+        return {fields["doc_id"]: fields for fields in searcher.documents(kind=KIND_DOCUMENT)}
+
+
+def _count(target, summary: IndexSummary) -> None:
+    """Fill in the index's document and passage totals."""
+    with target.searcher() as searcher:
+        summary.documents = searcher.doc_count() and len(list(searcher.document_numbers(kind=KIND_DOCUMENT)))
+        summary.passages = searcher.doc_count() - summary.documents
+
+
+def _no_progress(event: str, detail: object) -> None:
+    """Ignore progress events."""

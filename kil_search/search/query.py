@@ -1,0 +1,116 @@
+"""Turn what a person typed into a safe Whoosh query over the fields we allow."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from whoosh import qparser, query as wq
+
+from ..index.schema import build_schema
+
+SEARCH_FIELDS = ("title", "section", "text")
+FIELD_BOOSTS = {"title": 3.0, "section": 1.5, "text": 1.0}
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 32
+_WORD = re.compile(r"\w+(?:['’.-]\w+)*", re.UNICODE)
+
+
+@dataclass
+class ParsedQuery:
+    """A parsed query, the words to highlight and whether it fell back to plain words."""
+
+    text: str
+    query: wq.Query
+    highlight_terms: frozenset[str]
+    degraded: bool = False
+
+    @property
+    def excluded(self) -> wq.Query | None:
+        """Return what the query rules out (NOT / -word parts), applied per document."""
+        parts = []
+
+        def walk(node):
+            if isinstance(node, wq.AndNot):
+                parts.append(node.b)
+                walk(node.a)
+            elif isinstance(node, wq.Not):
+                parts.append(node.query)
+            else:
+                for child in node.children():
+                    walk(child)
+
+        walk(self.query)
+        return wq.Or(parts) if parts else None
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing searchable was typed."""
+        return self.query is wq.NullQuery
+
+
+def _make_parser(group) -> qparser.QueryParser:
+    """Build a parser with only words, phrases, groups, AND/OR/NOT and +/- enabled."""
+    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), build_schema(), fieldboosts=FIELD_BOOSTS, group=group)
+    for plugin_class in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.RangePlugin,
+                         qparser.BoostPlugin, qparser.EveryPlugin, qparser.SingleQuotePlugin):
+        parser.remove_plugin_class(plugin_class)
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    return parser
+
+
+_AND_PARSER = _make_parser(qparser.AndGroup)
+_OR_PARSER = _make_parser(qparser.OrGroup.factory(0.9))
+
+
+def parse_query(text: str, any_word: bool = False) -> ParsedQuery:
+    """Parse user text; malformed input degrades to its plain words and never raises."""
+    text = (text or "").replace("\x00", " ").strip()[:MAX_QUERY_CHARS]
+    parser = _OR_PARSER if any_word else _AND_PARSER
+    degraded = False
+    try:
+        parsed = parser.parse(text)
+        parsed = _limit_terms(parsed)
+    except Exception:  # the parser is third-party code fed hostile text: any failure degrades
+        parsed = None
+    if parsed is None or _has_no_positive_terms(parsed):
+        words = _WORD.findall(text)[:MAX_TERMS]
+        degraded = bool(text) and parsed is None
+        try:
+            # Lower-cased so stray AND/OR/NOT become ordinary (stop) words.
+            parsed = parser.parse(" ".join(word.lower() for word in words)) if words else wq.NullQuery
+        except Exception:
+            parsed = wq.NullQuery
+    return ParsedQuery(text, parsed, frozenset(positive_terms(parsed)), degraded)
+
+
+def positive_terms(parsed: wq.Query) -> set[str]:
+    """Return the analysed words a result should show highlighted (never NOT terms)."""
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, (wq.Not, wq.AndNot)):
+            if isinstance(node, wq.AndNot):
+                walk(node.a)
+            return
+        if isinstance(node, wq.Term) and node.fieldname in SEARCH_FIELDS:
+            found.add(node.text if isinstance(node.text, str) else node.text.decode("utf-8", "replace"))
+        elif isinstance(node, wq.Phrase):
+            found.update(node.words)
+        for child in node.children():
+            walk(child)
+
+    walk(parsed)
+    return found
+
+
+def _has_no_positive_terms(parsed: wq.Query) -> bool:
+    """True when a query cannot match anything a person would want (empty, or only NOTs)."""
+    return parsed is wq.NullQuery or not positive_terms(parsed)
+
+
+def _limit_terms(parsed: wq.Query) -> wq.Query:
+    """Refuse absurdly long queries by keeping the parse only when it is small."""
+    if len(list(parsed.all_terms())) > MAX_TERMS * len(SEARCH_FIELDS):
+        raise ValueError("too many terms")
+    return parsed

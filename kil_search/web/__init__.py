@@ -1,0 +1,52 @@
+"""The web layer: an app factory, one blueprint per concern; it only speaks HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, render_template, request
+
+from ..config import PROJECT_ROOT, load_settings
+from ..search import SearchService
+from . import api, pages, security
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+STATIC_DIR = PROJECT_ROOT / "static"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings from defaults, KIL_* variables, then test_config."""
+    app = Flask(__name__, template_folder=str(TEMPLATE_DIR), static_folder=str(STATIC_DIR))
+    overrides = {key.lower(): value for key, value in (test_config or {}).items() if key.lower() in _SETTING_NAMES}
+    settings = load_settings(**overrides)
+    app.config.update(
+        SETTINGS=settings,
+        JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    app.config.update({key: value for key, value in (test_config or {}).items() if key.lower() not in _SETTING_NAMES})
+    app.extensions["kil_search"] = SearchService(settings.index_dir, settings.passages_per_result)
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(api.blueprint)
+    security.install(app)
+    _install_error_pages(app)
+    return app
+
+
+_SETTING_NAMES = {"corpus_dir", "index_dir", "per_page", "max_per_page", "passages_per_result",
+                  "extract_timeout", "extract_memory_mb", "jobs"}
+
+
+def _install_error_pages(app: Flask) -> None:
+    """Answer errors in the format that was asked for: JSON under /api, HTML elsewhere."""
+
+    def handle(error):
+        code = getattr(error, "code", 500) or 500
+        description = getattr(error, "description", "Something went wrong.")
+        if request.path.startswith("/api/"):
+            return {"error": {"status": code, "message": description}}, code
+        return render_template("error.html", code=code, message=description), code
+
+    for code in (400, 404, 405, 413, 500, 503):
+        app.register_error_handler(code, handle)

@@ -1,0 +1,42 @@
+"""The JSON API: every page's data, for scripts and other tools."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app
+
+from ..errors import IndexMissingError
+from .common import find_document, int_arg, query_arg, search_service
+from .documents import document_view
+
+blueprint = Blueprint("api", __name__)
+
+
+@blueprint.get("/api/search")
+def search():
+    """Return a page of results as JSON."""
+    settings = current_app.config["SETTINGS"]
+    page = int_arg("page", 1, 1, 1000)
+    per_page = int_arg("per_page", settings.per_page, 1, settings.max_per_page)
+    text = query_arg()
+    try:
+        results = search_service().search(text, page=page, per_page=per_page)
+    except IndexMissingError as error:
+        return {"error": {"status": 503, "message": str(error)}}, 503
+    return results.to_json()
+
+
+@blueprint.get("/api/documents/<path:doc_id>")
+def document(doc_id: str):
+    """Return a document's metadata and outline as JSON."""
+    record = find_document(doc_id)
+    return document_view(record, search_service().passages_of(record["doc_id"]))
+
+
+@blueprint.get("/healthz")
+def healthz():
+    """Say whether the app can reach its index."""
+    try:
+        count = len(search_service().documents())
+    except IndexMissingError:
+        return {"status": "no index"}, 503
+    return {"status": "ok", "documents": count}

@@ -1,0 +1,56 @@
+"""The HTML pages: home, results, document pages and the original files."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, send_file
+
+from ..errors import IndexMissingError
+from .security import STORED_HTML_POLICY, STORED_PDF_POLICY
+from .common import corpus_file, find_document, int_arg, query_arg, search_service
+from .documents import document_view
+
+blueprint = Blueprint("pages", __name__)
+
+
+@blueprint.get("/")
+def home():
+    """Show the search box and the library's documents."""
+    try:
+        documents = [document_view(record) for record in search_service().documents()]
+    except IndexMissingError:
+        documents = []
+    return render_template("home.html", documents=documents)
+
+
+@blueprint.get("/search")
+def search():
+    """Show a page of results for ?q=."""
+    text = query_arg()
+    if not text:
+        return render_template("home.html", documents=None, empty_query=True)
+    settings = current_app.config["SETTINGS"]
+    page = int_arg("page", 1, 1, 1000)
+    per_page = int_arg("per_page", settings.per_page, 1, settings.max_per_page)
+    try:
+        results = search_service().search(text, page=page, per_page=per_page)
+    except IndexMissingError:
+        return render_template("error.html", code=503, message="The search index has not been built yet."), 503
+    return render_template("search.html", q=text, results=results)
+
+
+@blueprint.get("/documents/<path:doc_id>")
+def document(doc_id: str):
+    """Show a document's metadata, outline and (for web pages) its sections."""
+    record = find_document(doc_id)
+    view = document_view(record, search_service().passages_of(record["doc_id"]))
+    return render_template("document.html", document=view)
+
+
+@blueprint.get("/documents/<path:doc_id>/file")
+def document_file(doc_id: str):
+    """Serve the original file of an indexed document (and nothing else)."""
+    path = corpus_file(doc_id)
+    is_pdf = path.suffix.lower() == ".pdf"
+    response = send_file(path, mimetype="application/pdf" if is_pdf else "text/html", conditional=True)
+    response.headers["Content-Security-Policy"] = STORED_PDF_POLICY if is_pdf else STORED_HTML_POLICY
+    return response

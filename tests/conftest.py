@@ -1,0 +1,96 @@
+"""Fixtures: a tiny real corpus (PDFs and HTML built in tmp dirs), its index, the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builders import make_html, make_pdf
+from kil_search.config import load_settings
+from kil_search.indexing import run_index
+from kil_search.web import create_app
+
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+
+CARE_PAGES = [
+    "Introduction. This report looks at how councils commission services from local community organisations.",
+    "Neighbourhood social care in Bradford. The council commissioned neighbourhood social care from a community "
+    "business, keeping money in the local economy and supporting older people at home.",
+    "Community asset transfer. A library building passed to a community association on a long lease.",
+    "Endnotes. Figures are illustrative.",
+]
+
+
+def write_small_corpus(root: Path) -> Path:
+    """Write a small corpus: two PDFs, one web page and a catalogue."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "reports").mkdir(exist_ok=True)
+    (root / "web").mkdir(exist_ok=True)
+    make_pdf(
+        root / "reports" / "care-report.pdf",
+        CARE_PAGES,
+        title="Community care in practice",
+        author="Test Author",
+        outline=[("Introduction", 1, 0), ("Social care", 2, 0), ("Asset transfer", 3, 0)],
+    )
+    make_pdf(
+        root / "reports" / "economy-briefing.pdf",
+        [
+            "Local Multiplier 3 measures how spending recirculates in a local economy.",
+            "Social value should be weighed in every procurement decision by the council.",
+        ],
+        title="Local economies briefing",
+    )
+    make_html(
+        root / "web" / "trailblazers.html",
+        title="Eleven trailblazer councils announced",
+        body_html=(
+            "<h1>Eleven trailblazer councils announced</h1><p>Eleven councils joined the network of trailblazers.</p>"
+            "<h2>Which councils</h2><p>Bristol, Bradford, Calderdale and Hackney were among the first.</p>"
+        ),
+        description="Press release about the trailblazer councils",
+        published="2020-03-03",
+        canonical="https://example.org/news/trailblazers",
+    )
+    (root / "catalog.toml").write_text(
+        '["reports/care-report.pdf"]\n'
+        'title = "Community care in practice"\n'
+        'type = "research report"\n'
+        'date = "2020-11-16"\n'
+        'themes = ["adult social care"]\n'
+        'places = ["Bradford"]\n'
+        'source_url = "https://example.org/care-report"\n',
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    """Return a fresh small corpus folder."""
+    return write_small_corpus(tmp_path / "corpus")
+
+
+@pytest.fixture
+def settings(corpus_dir: Path, tmp_path: Path):
+    """Return settings pointing at the small corpus and a temp index."""
+    return load_settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index", jobs=1, extract_timeout=30)
+
+
+@pytest.fixture
+def built_index(settings):
+    """Index the small corpus and return the run summary."""
+    return run_index(settings)
+
+
+@pytest.fixture
+def app(settings, built_index):
+    """Return the app over the indexed small corpus."""
+    return create_app({"corpus_dir": settings.corpus_dir, "index_dir": settings.index_dir, "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    """Return a test client."""
+    return app.test_client()

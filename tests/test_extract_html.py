@@ -1,0 +1,168 @@
+"""HTML extraction: metadata, main content only, sections by heading, encodings."""
+
+from __future__ import annotations
+
+import pytest
+
+from builders import CHROME_PHRASES, make_html
+from kil_search.extract import extract_file
+from kil_search.extract.html import decode_html, extract_html, normalise_date, strip_site_name
+
+ARTICLE = (
+    "<h1>Community wealth building</h1>"
+    "<p>Councils can keep more money circulating in the local economy.</p>"
+    "<h2>Procurement</h2><p>Spend with <strong>local</strong> suppliers first.</p>"
+    "<ul><li>Split large contracts</li><li>Publish a pipeline</li></ul>"
+    "<h3>Social value</h3><table><tr><th>Measure</th><th>Target</th></tr><tr><td>Local spend</td><td>60%</td></tr></table>"
+)
+
+
+def full_text(document) -> str:
+    """Join all section texts of a document."""
+    return "\n".join(page.text for page in document.pages)
+
+
+def test_title_description_published_and_canonical(tmp_path):
+    path = make_html(
+        tmp_path / "cwb.html",
+        title="Community wealth building | Example Borough Council",
+        body_html=ARTICLE,
+        description="How councils keep wealth local",
+        published="2020-03-03T09:00:00Z",
+        canonical="https://example.org/cwb",
+    )
+    document = extract_html(path)
+    assert document.format == "html"
+    assert document.title == "Community wealth building"
+    assert document.metadata == {
+        "description": "How councils keep wealth local",
+        "published": "2020-03-03",
+        "canonical_url": "https://example.org/cwb",
+        "language": "en-GB",
+    }
+
+
+def test_chrome_is_dropped_and_main_content_kept(tmp_path):
+    document = extract_html(make_html(tmp_path / "cwb.html", title="Community wealth building", body_html=ARTICLE))
+    text = full_text(document)
+    assert "Councils can keep more money circulating in the local economy." in text
+    for phrase in CHROME_PHRASES:
+        assert phrase not in text
+
+
+def test_sections_split_by_heading_numbered_from_one(tmp_path):
+    document = extract_html(make_html(tmp_path / "cwb.html", title="Community wealth building", body_html=ARTICLE))
+    assert [(page.number, page.section) for page in document.pages] == [
+        (1, "Community wealth building"), (2, "Procurement"), (3, "Social value"),
+    ]
+    assert document.pages[1].text == (
+        "Procurement\nSpend with local suppliers first.\n- Split large contracts\n- Publish a pipeline"
+    )
+    assert document.pages[2].text == "Social value\nMeasure | Target\nLocal spend | 60%"
+    assert [(entry.title, entry.page, entry.level) for entry in document.outline] == [
+        ("Community wealth building", 1, 0), ("Procurement", 2, 1), ("Social value", 3, 2),
+    ]
+
+
+def test_text_before_the_first_heading_is_titled_by_the_document(tmp_path):
+    body = "<p>Opening words.</p><h2>Details</h2><p>More words.</p><h2>Empty</h2>"
+    document = extract_html(make_html(tmp_path / "p.html", title="Bin collections", body_html=body))
+    assert [(page.section, page.text) for page in document.pages] == [
+        ("Bin collections", "Opening words."), ("Details", "Details\nMore words."),
+    ]
+
+
+def test_windows_1252_declared_charset(tmp_path):
+    body = "<p>The \u201cgreen bin\u201d permit costs \u00a345 \u2013 that\u2019s per year.</p>"
+    path = make_html(tmp_path / "old.htm", title="Garden waste", body_html=body, charset="windows-1252")
+    assert b"\x93green bin\x94" in path.read_bytes()
+    assert "The \u201cgreen bin\u201d permit costs \u00a345 \u2013 that\u2019s per year." in full_text(extract_html(path))
+
+
+def test_utf8_bom_wins_over_a_wrong_declaration(tmp_path):
+    path = tmp_path / "bom.html"
+    page = '<html><head><meta charset="windows-1252"><title>Caf\u00e9 grants</title></head><body><p>Caf\u00e9 \u00a3500</p></body></html>'
+    path.write_bytes(b"\xef\xbb\xbf" + page.encode("utf-8"))
+    document = extract_html(path)
+    assert document.title == "Caf\u00e9 grants"
+    assert full_text(document) == "Caf\u00e9 \u00a3500"
+
+
+def test_undeclared_non_utf8_bytes_fall_back_to_windows_1252():
+    assert decode_html(b"<p>\xa3100 \x93quoted\x94</p>") == "<p>\u00a3100 \u201cquoted\u201d</p>"
+
+
+def test_invalid_bytes_do_not_crash(tmp_path):
+    path = tmp_path / "bad.html"
+    path.write_bytes(b'<meta charset="utf-8"><title>Broken \xff\xfe bytes</title><p>Still \x81\xc3 readable</p>')
+    document = extract_html(path)
+    assert "readable" in full_text(document)
+    assert "\ufffd" in document.title
+
+
+def test_page_without_main_uses_the_body(tmp_path):
+    body = "<nav><a href='/'>Home</a></nav><h1>Parking permits</h1><p>Apply online for a residents permit.</p>"
+    document = extract_html(make_html(tmp_path / "p.html", title="Parking permits", body_html=body, chrome=False))
+    assert full_text(document) == "Parking permits\nApply online for a residents permit."
+
+
+def test_article_header_is_kept_but_page_header_dropped(tmp_path):
+    body = "<header>Site name</header><article><header><h1>News item</h1></header><p>Story.</p></article>"
+    document = extract_html(make_html(tmp_path / "p.html", title="News", body_html=body, chrome=False))
+    assert full_text(document) == "News item\nStory."
+
+
+def test_empty_content_gives_a_warning_and_no_pages(tmp_path):
+    path = make_html(tmp_path / "empty.html", title="Nothing here", body_html="<div><script>x()</script></div>")
+    document = extract_html(path)
+    assert document.pages == []
+    assert document.warnings == ["no text content"]
+    assert document.title == "Nothing here"
+
+
+def test_title_falls_back_to_h1_then_file_name(tmp_path):
+    path = tmp_path / "council-tax_bands.html"
+    path.write_text("<body><h1>Council tax bands</h1><p>Band A.</p></body>")
+    assert extract_html(path).title == "Council tax bands"
+    path.write_text("<body><p>Band A.</p></body>")
+    assert extract_html(path).title == "council tax bands"
+
+
+def test_published_falls_back_to_time_element(tmp_path):
+    body = '<p>Posted <time datetime="2019-11-05">5 November</time>.</p>'
+    document = extract_html(make_html(tmp_path / "p.html", title="Post", body_html=body))
+    assert document.metadata["published"] == "2019-11-05"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Bin collections | Leeds City Council", "Bin collections"),
+        ("Council tax - Example Borough Council", "Council tax"),
+        ("Covid-19 - what you need to know", "Covid-19 - what you need to know"),
+        ("Q&A | Help", "Q&A | Help"),
+        ("Plain title", "Plain title"),
+    ],
+)
+def test_strip_site_name(title, expected):
+    assert strip_site_name(title) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2020-03-03T09:00:00+00:00", "2020-03-03"),
+        ("3 March 2020", "2020-03-03"),
+        ("March 3, 2020", "2020-03-03"),
+        ("Tue, 03 Mar 2020 09:00:00 GMT", "2020-03-03"),
+        ("2020-02-30", "2020-02-30"),
+        ("sometime in spring", "sometime in spring"),
+    ],
+)
+def test_normalise_date(raw, expected):
+    assert normalise_date(raw) == expected
+
+
+def test_extract_file_dispatches_htm(tmp_path):
+    path = make_html(tmp_path / "PAGE.HTM", title="Libraries", body_html="<p>Opening hours.</p>")
+    assert extract_file(path).format == "html"

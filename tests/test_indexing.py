@@ -1,0 +1,128 @@
+"""The indexer: incremental runs, the catalogue, failures and the write lock."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from builders import make_pdf
+from kil_search.errors import CatalogError, IndexBusyError, KilSearchError
+from kil_search.index.store import write_lock
+from kil_search.indexing import run_index
+from kil_search.search import SearchService
+
+
+def titles(settings, query):
+    """Return the titles of the documents matching query."""
+    results = SearchService(settings.index_dir).search(query)
+    return [hit.title for hit in results.results]
+
+
+def test_first_run_indexes_everything(settings, built_index):
+    assert sorted(built_index.indexed) == ["reports/care-report.pdf", "reports/economy-briefing.pdf", "web/trailblazers.html"]
+    assert built_index.failed == []
+    assert built_index.documents == 3
+    assert titles(settings, "neighbourhood social care") == ["Community care in practice"]
+
+
+def test_second_run_extracts_nothing(settings, built_index):
+    again = run_index(settings)
+    assert again.indexed == [] and again.removed == [] and again.unchanged == 3
+
+
+def test_touched_but_identical_file_is_unchanged(settings, built_index):
+    path = settings.corpus_dir / "reports" / "economy-briefing.pdf"
+    later = time.time() + 10
+    os.utime(path, (later, later))
+    assert run_index(settings).unchanged == 3
+    assert run_index(settings).unchanged == 3
+
+
+def test_changed_file_is_reindexed(settings, built_index):
+    make_pdf(settings.corpus_dir / "reports" / "economy-briefing.pdf", ["Allotments and food growing in Oldham."], title="Local economies briefing")
+    summary = run_index(settings)
+    assert summary.indexed == ["reports/economy-briefing.pdf"]
+    assert titles(settings, "allotments") == ["Local economies briefing"]
+    assert titles(settings, "multiplier") == []
+
+
+def test_added_deleted_and_renamed_files(settings, built_index):
+    corpus = settings.corpus_dir
+    make_pdf(corpus / "new.pdf", ["Homelessness prevention through early intervention."], title="Homelessness paper")
+    (corpus / "reports" / "economy-briefing.pdf").rename(corpus / "reports" / "renamed-briefing.pdf")
+    (corpus / "web" / "trailblazers.html").unlink()
+    summary = run_index(settings)
+    assert sorted(summary.indexed) == ["new.pdf", "reports/renamed-briefing.pdf"]
+    assert sorted(summary.removed) == ["reports/economy-briefing.pdf", "web/trailblazers.html"]
+    assert titles(settings, "homelessness") == ["Homelessness paper"]
+    assert titles(settings, "trailblazers") == []
+    hits = SearchService(settings.index_dir).search("multiplier").results
+    assert [hit.id for hit in hits] == ["reports/renamed-briefing.pdf"]
+
+
+def test_catalogue_metadata_wins_and_edits_reindex(settings, built_index):
+    hit = SearchService(settings.index_dir).search("neighbourhood").results[0]
+    assert (hit.type, hit.date, hit.source_url) == ("research report", "2020-11-16", "https://example.org/care-report")
+    catalog = settings.corpus_dir / "catalog.toml"
+    catalog.write_text(catalog.read_text().replace('type = "research report"', 'type = "practical guide"'))
+    assert run_index(settings).indexed == ["reports/care-report.pdf"]
+    assert SearchService(settings.index_dir).search("neighbourhood").results[0].type == "practical guide"
+
+
+def test_bad_catalogue_entry_names_file_and_line(settings):
+    (settings.corpus_dir / "catalog.toml").write_text('# header\n\n["a.pdf"]\ntitle = "A"\ntype = "novel"\n')
+    with pytest.raises(CatalogError, match=r"catalog.toml, line 3: type 'novel'"):
+        run_index(settings)
+
+
+def test_catalogue_syntax_error_names_the_line(settings):
+    (settings.corpus_dir / "catalog.toml").write_text('["a.pdf"]\ntitle = unquoted\n')
+    with pytest.raises(CatalogError, match="line 2"):
+        run_index(settings)
+
+
+def test_broken_and_encrypted_files_are_reported_not_fatal(settings):
+    corpus = settings.corpus_dir
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<\n garbage")
+    (corpus / "empty.pdf").write_bytes(b"")
+    make_pdf(corpus / "locked.pdf", ["Secret words"], password="letmein")
+    summary = run_index(settings)
+    failed = dict(summary.failed)
+    assert set(failed) == {"broken.pdf", "empty.pdf", "locked.pdf"}
+    assert "encrypted" in failed["locked.pdf"]
+    assert len(summary.indexed) == 3
+    again = run_index(settings)
+    assert again.indexed == [] and again.failed == []
+    assert dict(again.still_failing).keys() == failed.keys()
+
+
+def test_missing_corpus_is_a_clear_error(settings, tmp_path):
+    with pytest.raises(KilSearchError, match="corpus folder not found"):
+        run_index(settings.with_overrides(corpus_dir=tmp_path / "nope"))
+
+
+def test_second_indexer_is_refused(settings):
+    with write_lock(settings.index_dir):
+        with pytest.raises(IndexBusyError, match="being updated by another process"):
+            run_index(settings)
+
+
+def test_rebuild_swaps_in_a_new_generation(settings, built_index):
+    service = SearchService(settings.index_dir)
+    assert service.search("neighbourhood").total == 1
+    summary = run_index(settings, rebuild=True)
+    assert summary.rebuilt and len(summary.indexed) == 3
+    generations = sorted(path.name for path in settings.index_dir.glob("gen-*"))
+    assert len(generations) == 2  # the live one and the one before it
+    time.sleep(1.1)  # past the service's refresh interval
+    assert service.search("neighbourhood").total == 1
+
+
+def test_schema_version_change_rebuilds(settings, built_index, monkeypatch):
+    from kil_search.index import store
+
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 999)
+    summary = run_index(settings)
+    assert summary.rebuilt and len(summary.indexed) == 3

@@ -1,0 +1,71 @@
+"""Search: ranking, passages with pages, highlighting and hostile query text."""
+
+from __future__ import annotations
+
+import pytest
+
+from kil_search.search import SearchService
+
+
+@pytest.fixture
+def service(settings, built_index):
+    return SearchService(settings.index_dir)
+
+
+def test_passages_carry_page_numbers_and_sections(service):
+    hit = service.search("neighbourhood social care").results[0]
+    passage = hit.passages[0]
+    assert passage.page == 2
+    assert passage.section == "Social care"
+    assert passage.url == "/documents/reports/care-report.pdf/file#page=2"
+    assert "<mark>Neighbourhood</mark>" in passage.excerpt_html or "<mark>neighbourhood</mark>" in passage.excerpt_html
+
+
+def test_stemming_finds_other_word_forms(service):
+    assert service.search("commissioning").total >= 1  # the text says "commission" and "commissioned"
+
+
+def test_phrase_and_not_and_or(service):
+    assert service.search('"social value"').total == 1
+    assert service.search('"value social"').total == 0
+    assert service.search("council -bradford").total == 1
+    assert service.search("multiplier OR trailblazer").total == 2
+
+
+def test_title_match_ranks_first(service):
+    results = service.search("economies")
+    assert results.results[0].title == "Local economies briefing"
+
+
+def test_all_words_fall_back_to_any_word(service):
+    results = service.search("multiplier zebra")
+    assert results.total == 1 and results.matched_any_word
+
+
+def test_html_sections_are_passages(service):
+    hit = service.search("calderdale").results[0]
+    assert hit.format == "html"
+    assert hit.passages[0].section == "Which councils"
+    assert hit.passages[0].url.endswith("#section-2")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"unbalanced', "AND", "OR OR", "(((", ")))", "*", "?", "title:care", "text:", "care^9", "[a TO z]",
+     "x" * 2000, "word " * 400, "\x00\x01\x02", "NOT", "-", "--care", "''", '""', "🙂 care", "c*re",
+     "care AND (social OR", "<script>alert(1)</script>", "%00", "\\", "a:b:c:d"],
+)
+def test_odd_queries_never_raise(service, text):
+    results = service.search(text)
+    assert results.total >= 0
+    for hit in results.results:
+        for passage in hit.passages:
+            assert "<script>" not in passage.excerpt_html
+
+
+def test_paging(service):
+    first = service.search("council", per_page=1, page=1)
+    second = service.search("council", per_page=1, page=2)
+    assert first.total == second.total >= 2
+    assert first.results[0].id != second.results[0].id
+    assert service.search("council", per_page=1, page=99).results == []
