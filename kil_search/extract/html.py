@@ -177,22 +177,30 @@ def _main_container(soup: BeautifulSoup) -> Tag:
 
 
 def _drop_chrome(soup: BeautifulSoup, keep: Tag) -> None:
-    """Remove navigation, banners, scripts and other page furniture, but never `keep` itself."""
+    """Remove navigation, banners, scripts and other page furniture, but never `keep` or its ancestors."""
     protected = {id(keep)} | {id(parent) for parent in keep.parents}
-    for element in list(soup.find_all(True)):
-        if element.decomposed or id(element) in protected:
-            continue
-        if _is_chrome(element):
-            element.decompose()
+    doomed: list[Tag] = []
+    stack: list[tuple[Tag, bool]] = [(soup, False)]
+    while stack:  # top-down and iterative: skips whole chrome subtrees, survives deep nesting
+        element, in_content = stack.pop()
+        for child in element.children:
+            if not isinstance(child, Tag):
+                continue
+            if id(child) not in protected and _is_chrome(child, in_content):
+                doomed.append(child)
+            else:
+                stack.append((child, in_content or child.name in ("article", "main")))
+    for element in doomed:
+        element.decompose()
 
 
-def _is_chrome(element: Tag) -> bool:
-    """Tell whether an element is page furniture rather than content."""
+def _is_chrome(element: Tag, in_content: bool) -> bool:
+    """Tell whether an element is page furniture rather than content (in_content: inside article/main)."""
     name = element.name
     if name in DROPPED_TAGS:
         return True
     if name in PAGE_CHROME_TAGS:
-        return element.find_parent(["article", "main"]) is None
+        return not in_content
     if element.has_attr("hidden") or str(element.get("aria-hidden", "")).lower() == "true":
         return True
     if str(element.get("role", "")).lower() in CHROME_ROLES:
@@ -232,44 +240,54 @@ class _SectionWriter:
         self.sections.append((text, level, [text]))
 
 
-def _write(node: Tag, writer: _SectionWriter) -> None:
-    """Walk an element in document order, ending lines at block elements."""
-    for child in node.children:
-        if isinstance(child, NavigableString):
-            if not isinstance(child, SKIPPED_STRINGS):
-                writer.write(str(child))
+def _write(container: Tag, writer: _SectionWriter) -> None:
+    """Walk the container in document order, ending lines at block elements (iteratively: pages nest deeply)."""
+    stack: list[tuple[object, bool]] = [(child, False) for child in reversed(list(container.children))]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            writer.end_line()
+            if node.name == "li":
+                writer.prefix = ""
             continue
-        if not isinstance(child, Tag):
+        if isinstance(node, NavigableString):
+            if not isinstance(node, SKIPPED_STRINGS):
+                writer.write(str(node))
             continue
-        name = child.name
-        if name in HEADING_LEVELS:
-            text = " ".join(child.get_text(" ").split())
-            if text:
-                writer.heading(text, HEADING_LEVELS[name])
-        elif name == "br":
+        if not isinstance(node, Tag):
+            continue
+        if _write_whole(node, writer):
+            continue
+        if node.name in BLOCK_TAGS:
             writer.end_line()
-        elif name == "li":
+            if node.name == "li":
+                writer.prefix = "- "
+            stack.append((node, True))
+        stack.extend((child, False) for child in reversed(list(node.children)))
+
+
+def _write_whole(tag: Tag, writer: _SectionWriter) -> bool:
+    """Write headings, table rows, preformatted text and line breaks in one go; False for other tags."""
+    name = tag.name
+    if name in HEADING_LEVELS:
+        text = " ".join(tag.get_text(" ").split())
+        if text:
+            writer.heading(text, HEADING_LEVELS[name])
+    elif name == "br":
+        writer.end_line()
+    elif name == "tr":
+        writer.end_line()
+        cells = [" ".join(cell.get_text(" ").split()) for cell in tag.find_all(["td", "th"], recursive=False)]
+        writer.write(" | ".join(cell for cell in cells if cell))
+        writer.end_line()
+    elif name == "pre":
+        writer.end_line()
+        for line in tag.get_text().splitlines():
+            writer.write(line)
             writer.end_line()
-            writer.prefix = "- "
-            _write(child, writer)
-            writer.end_line()
-            writer.prefix = ""
-        elif name == "tr":
-            writer.end_line()
-            cells = [" ".join(cell.get_text(" ").split()) for cell in child.find_all(["td", "th"], recursive=False)]
-            writer.write(" | ".join(cell for cell in cells if cell))
-            writer.end_line()
-        elif name == "pre":
-            writer.end_line()
-            for line in child.get_text().splitlines():
-                writer.write(line)
-                writer.end_line()
-        elif name in BLOCK_TAGS:
-            writer.end_line()
-            _write(child, writer)
-            writer.end_line()
-        else:
-            _write(child, writer)
+    else:
+        return False
+    return True
 
 
 def _sections(container: Tag, document_title: str) -> tuple[list[Page], list[OutlineEntry]]:

@@ -262,7 +262,9 @@ def _read_xmp(reader: PdfReader) -> dict[str, str]:
         raise
     except Exception:
         return {}
-    title = titles.get("x-default") or next(iter(titles.values()), "") if isinstance(titles, dict) else ""
+    title = ""
+    if isinstance(titles, dict):
+        title = titles.get("x-default") or next(iter(titles.values()), "")
     author = "; ".join(str(creator) for creator in creators if creator) if isinstance(creators, list) else ""
     return {key: " ".join(str(value).split()) for key, value in (("title", title), ("author", author)) if value}
 

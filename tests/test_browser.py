@@ -1,0 +1,75 @@
+"""A person in headless Chromium: type a query into the served page, see highlighted results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import write_small_corpus
+from servers import running_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser")
+    corpus = write_small_corpus(root / "corpus")
+    from kil_search.config import load_settings
+    from kil_search.indexing import run_index
+
+    run_index(load_settings(corpus_dir=corpus, index_dir=root / "index", jobs=1))
+    with running_server(corpus, root / "index") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    opened = context.new_page()
+    errors = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    context.close()
+    assert errors == []
+
+
+def test_typing_a_query_shows_highlighted_results(server, page):
+    page.goto(server + "/")
+    page.get_by_label("Search reports, guides and case studies").fill("neighbourhood social care")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=*")
+    first = page.locator(".result").first
+    assert first.locator(".result-title").inner_text() == "Community care in practice"
+    assert first.locator("mark").count() >= 2
+    link = first.locator(".page-link").first
+    assert link.inner_text() == "page 2"
+    assert link.get_attribute("href").endswith("/file#page=2")
+
+
+def test_keyboard_reaches_the_search_box_and_results(server, page):
+    page.goto(server + "/search?q=council")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "q"
+
+
+def test_page_fits_a_phone_screen(server, page):
+    page.goto(server + "/search?q=social+care")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
