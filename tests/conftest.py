@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+import robustness
 from builders import make_html, make_pdf
 from kil_search.config import load_settings
 from kil_search.indexing import run_index
@@ -94,3 +96,24 @@ def app(settings, built_index):
 def client(app):
     """Return a test client."""
     return app.test_client()
+
+
+def pytest_addoption(parser):
+    """Add --long: the robustness suites run at their long size (same as KIL_LONG_TESTS=1)."""
+    parser.addoption("--long", action="store_true", help="run the robustness suites at their long size")
+
+
+def pytest_configure(config):
+    """Set KIL_LONG_TESTS before test modules are imported, so module-level sizes see it."""
+    if config.getoption("--long"):
+        os.environ[robustness.LONG_ENV] = "1"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the figures the robustness suites recorded (what the README's promises quote)."""
+    if not robustness.FIGURES:
+        return
+    size = "long" if robustness.is_long() else "CI"
+    terminalreporter.section(f"robustness figures ({size} size)")
+    for name, text in robustness.FIGURES.items():
+        terminalreporter.write_line(f"{name}: {text}")
