@@ -14,6 +14,7 @@ from kil_search.indexing import run_index
 from kil_search.web import create_app
 
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+LIBRARY_DIR = Path(__file__).resolve().parents[1] / "corpus"
 
 CARE_PAGES = [
     "Introduction. This report looks at how councils commission services from local community organisations.",
@@ -96,6 +97,14 @@ def app(settings, built_index):
 def client(app):
     """Return a test client."""
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def library_index(tmp_path_factory) -> Path:
+    """Index the bundled sample library (corpus/) once per session; return the index folder."""
+    index_dir = tmp_path_factory.mktemp("library") / "index"
+    run_index(load_settings(corpus_dir=LIBRARY_DIR, index_dir=index_dir, jobs=2))
+    return index_dir
 
 
 def pytest_addoption(parser):
