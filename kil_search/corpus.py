@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .errors import CatalogError
 from .extract import SUPPORTED_SUFFIXES
+from .urls import web_address
 
 CATALOG_FILE_NAME = "catalog.toml"
 DOCUMENT_TYPES = ("research report", "practical guide", "case study", "briefing", "web page")
@@ -120,11 +121,14 @@ def _parse_entry(values: dict, where: str) -> CatalogEntry:
     for key in ("title", "source_url"):
         if key in values and not isinstance(values[key], str):
             raise CatalogError(f"{where}: {key} must be a string")
+    source_url = values.get("source_url", "").strip()
+    if source_url and not web_address(source_url):
+        raise CatalogError(f"{where}: source_url {source_url!r} is not an http:// or https:// address")
     return CatalogEntry(
         title=values.get("title", "").strip(),
         type=kind,
         date=date,
-        source_url=values.get("source_url", "").strip(),
+        source_url=source_url,
         **lists,
     )
 

@@ -12,6 +12,7 @@ from whoosh.query import Or, Term
 
 from ..index.schema import KIND_DOCUMENT
 from ..index.store import CURRENT_LINK, open_live_index
+from ..urls import web_address
 from .excerpts import make_excerpt
 from .query import parse_query
 from .results import DocumentHit, PassageHit, SearchPage, passage_url
@@ -109,7 +110,7 @@ class SearchService:
                 document = by_id[doc_id] = DocumentHit(
                     id=doc_id, title=fields.get("title", ""), type=fields.get("doc_type", ""),
                     date=fields.get("date", ""), format=fields.get("format", ""),
-                    source_url=fields.get("source_url", ""), score=hit.score,
+                    source_url=web_address(fields.get("source_url", "")), score=hit.score,
                 )
             if len(document.passages) < self.passages_per_result:
                 text = fields.get("text", "")

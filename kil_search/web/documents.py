@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..search.results import document_url, file_url
+from ..urls import web_address
 
 
 def document_view(record: dict, passages: list[dict] | None = None) -> dict:
@@ -21,7 +22,7 @@ def document_view(record: dict, passages: list[dict] | None = None) -> dict:
         "type": record.get("doc_type", ""),
         "date": record.get("date", ""),
         "format": doc_format,
-        "source_url": record.get("source_url", ""),
+        "source_url": web_address(record.get("source_url", "")),
         "url": document_url(doc_id),
         "file_url": file_url(doc_id),
         "themes": [item for item in (record.get("themes") or "").split(",") if item],
