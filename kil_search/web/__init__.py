@@ -17,6 +17,7 @@ STATIC_DIR = PROJECT_ROOT / "static"
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: settings from defaults, KIL_* variables, then test_config."""
     app = Flask(__name__, template_folder=str(TEMPLATE_DIR), static_folder=str(STATIC_DIR))
+    app.url_map.merge_slashes = False  # "/documents//etc/passwd" is a 404, not a redirect to a rewritten id
     overrides = {key.lower(): value for key, value in (test_config or {}).items() if key.lower() in _SETTING_NAMES}
     settings = load_settings(**overrides)
     app.config.update(
