@@ -20,6 +20,7 @@ from .index.store import (
     current_generation,
     generation_is_usable,
     publish_generation,
+    remove_killed_runs_debris,
     remove_stale_generations,
     write_json_atomically,
     write_lock,
@@ -76,6 +77,7 @@ def run_index(settings: Settings, rebuild: bool = False, jobs: int | None = None
 def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
     """Do the run while holding the write lock."""
     index_dir = Path(settings.index_dir)
+    remove_killed_runs_debris(index_dir)
     live = current_generation(index_dir)
     summary = IndexSummary()
     if rebuild or live is None or not generation_is_usable(live):
