@@ -130,6 +130,7 @@ def _mentions(words: tuple[str, ...], phrase: str) -> bool:
 
 def _summary(text: str, title: str) -> str:
     """Return the opening of a case study's text, after its heading line."""
-    lines = [line for line in text.splitlines() if line.strip() and title not in line and not line.lower().startswith("case study")]
+    lines = [line for line in text.splitlines()
+             if line.strip() and line.strip() not in title and title not in line and not line.lower().startswith("case study")]
     summary = " ".join(" ".join(lines).split())
     return summary if len(summary) <= SUMMARY_CHARS else summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"

@@ -15,9 +15,9 @@ SORTS = ("relevance", "newest", "oldest")
 
 def find_documents(searcher, dates: list[str], text_query: wq.Query, filters: wq.Query, mask: wq.Query | None,
                    terms: frozenset[str], page: int, per_page: int, sort: str, passages_per_result: int,
-                   place_name: Callable[[str], str]) -> tuple[list[DocumentHit], int]:
+                   place_name: Callable[[str], str], phrases: frozenset[tuple[str, ...]] = frozenset()) -> tuple[list[DocumentHit], int]:
     """Return one page of matching documents (each with its best passages) and the document total."""
-    fold = _Folder(terms, passages_per_result, place_name)
+    fold = _Folder(terms, phrases, passages_per_result, place_name)
     if sort not in ("newest", "oldest"):
         documents, total = _by_relevance(searcher, text_query, filters, mask, page * per_page, fold)
         return documents[(page - 1) * per_page: page * per_page], total
@@ -48,8 +48,10 @@ def _by_relevance(searcher, text_query, filters, mask, wanted_docs: int, fold) -
 class _Folder:
     """Group scored passages by document, keeping the best few of each."""
 
-    def __init__(self, terms: frozenset[str], passages_per_result: int, place_name: Callable[[str], str]):
+    def __init__(self, terms: frozenset[str], phrases: frozenset[tuple[str, ...]], passages_per_result: int,
+                 place_name: Callable[[str], str]):
         self.terms = terms
+        self.phrases = phrases
         self.passages_per_result = passages_per_result
         self.place_name = place_name
 
@@ -71,7 +73,7 @@ class _Folder:
                 page = fields.get("page", 0)
                 document.passages.append(PassageHit(
                     page=page, section=fields.get("section", ""),
-                    excerpt_html=make_excerpt(text, self.terms),
+                    excerpt_html=make_excerpt(text, self.terms, phrases=self.phrases),
                     url=passage_url(doc_id, document.format, page),
                     score=hit.score, text=text,
                     case_study=fields.get("case_title", ""),

@@ -9,7 +9,7 @@ from whoosh import query as wq
 
 from ..places import Gazetteer
 from .facets import Filters, clean_filters, filter_query
-from .glossary import Glossary
+from .glossary import Glossary, stems
 from .query import ParsedQuery, parse_query
 from .rewrite import Rewrite, downweight_alternatives, rewrite_query
 
@@ -28,6 +28,18 @@ class PreparedQuery:
     def runnable(self) -> bool:
         """True when there is something to search: words, or at least a filter to browse by."""
         return not self.parsed.is_empty or bool(self.filters)
+
+    @property
+    def highlight_phrases(self) -> frozenset[tuple[str, ...]]:
+        """Return the multi-word glossary alternatives, highlighted only where the whole phrase appears."""
+        return frozenset(key for key in self.rewrite.alternative_keys() if len(key) > 1)
+
+    @property
+    def highlight_terms(self) -> frozenset[str]:
+        """Return the words to highlight on their own: typed words and one-word alternatives."""
+        phrase_words = {word for phrase in self.highlight_phrases for word in phrase}
+        typed = set(stems(self.rewrite.plain_text))
+        return frozenset(term for term in self.parsed.highlight_terms if term not in phrase_words or term in typed)
 
     @property
     def text_query(self) -> wq.Query:

@@ -1,9 +1,8 @@
 """Read what a person typed before parsing: glossary alternatives, and "case studies" as a filter.
 
 "VCSE grants" becomes `(VCSE OR "voluntary and community sector" OR ...) grants`; "case studies
-adult social care" becomes "adult social care" plus the case-studies-only filter. Quoted phrases,
-operators, excluded words and anything in brackets are left exactly as typed. With exact=True
-nothing is rewritten.
+adult social care" becomes "adult social care" plus the case-studies-only filter. Quoted phrases, operators and excluded
+words (-word, NOT word) are left as typed. With exact=True nothing is rewritten.
 """
 
 from __future__ import annotations
@@ -67,11 +66,11 @@ def rewrite_query(text: str, glossary: Glossary | None, exact: bool = False) -> 
         else:
             kept.append(tokens[index])
             index += 1
-    plain = " ".join(kept)
+    plain = " ".join(kept) if case_studies_only else text
     if glossary is None:
         return Rewrite(plain, plain, [], case_studies_only)
     pieces, expansions = _expand(kept, glossary)
-    return Rewrite(" ".join(pieces), plain, expansions, case_studies_only)
+    return Rewrite(" ".join(pieces) if expansions else plain, plain, expansions, case_studies_only)
 
 
 def downweight_alternatives(parsed: wq.Query, keys: set[tuple[str, ...]]) -> wq.Query:

@@ -88,7 +88,8 @@ class SearchService:
             hits, total = self._find(searcher, table, query, page, per_page, sort)
             any_word = total > 0
         facets = count_facets(table, query.text_query, query.mask, query.filters, self.gazetteer) if query.runnable else []
-        suggestion = self._did_you_mean(searcher, text, query, exact, total) if total < FEW_RESULTS else None
+        # Documents having only some of the words do not count: a correction finding all of them is better.
+        suggestion = self._did_you_mean(searcher, text, query, exact, 0 if any_word else total) if total < FEW_RESULTS else None
         self._add_document_facts(searcher, hits)
         took = round((time.perf_counter() - started) * 1000, 2)
         return SearchPage(text, total, page, per_page, took, hits, any_word, filters=query.filters, facets=facets, sort=sort,
@@ -133,7 +134,8 @@ class SearchService:
         if not query.runnable:
             return [], 0
         return find_documents(searcher, table.dates, query.text_query, query.filter_query, query.mask,
-                              query.parsed.highlight_terms, page, per_page, sort, self.passages_per_result, self._place_name)
+                              query.highlight_terms, page, per_page, sort, self.passages_per_result, self._place_name,
+                              query.highlight_phrases)
 
     def _did_you_mean(self, searcher, text: str, query: PreparedQuery, exact: bool, total: int) -> Suggestion | None:
         """Return a corrected query when it finds more documents than the one typed."""
