@@ -17,7 +17,6 @@ from pypdf.errors import DependencyError
 from kil_search.errors import ExtractionError
 from kil_search.models import Document, OutlineEntry, Page
 
-logger = logging.getLogger(__name__)
 
 # pypdf logs every oddity of a malformed file as a warning; the reasons we care
 # about reach the Document as warnings or an ExtractionError instead.
