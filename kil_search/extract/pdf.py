@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError
 
 from kil_search.errors import ExtractionError
+from kil_search.extract.running_lines import strip_running_lines
 from kil_search.models import Document, OutlineEntry, Page
 
 
@@ -79,6 +80,7 @@ def _extract(path: Path, data: bytes) -> Document:
     warnings_found: list[str] = []
     outline = _read_outline(reader, page_count, warnings_found)
     texts, first_page_lines = _read_pages(reader, page_count, warnings_found)
+    texts = strip_running_lines(texts)
     empty = sum(1 for text in texts if text is not None and not text)
     if empty:
         warnings_found.append(f"no extractable text on {empty} of {page_count} pages (scanned?)")
