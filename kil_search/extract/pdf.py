@@ -80,10 +80,10 @@ def _extract(path: Path, data: bytes) -> Document:
     warnings_found: list[str] = []
     outline = _read_outline(reader, page_count, warnings_found)
     texts, first_page_lines = _read_pages(reader, page_count, warnings_found)
-    texts = strip_running_lines(texts)
     empty = sum(1 for text in texts if text is not None and not text)
     if empty:
         warnings_found.append(f"no extractable text on {empty} of {page_count} pages (scanned?)")
+    texts = strip_running_lines(texts)
     pages = [
         Page(number=number, text=text or "", section=_section_for(number, outline))
         for number, text in enumerate(texts, start=1)

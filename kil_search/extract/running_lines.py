@@ -46,4 +46,5 @@ def _strip(text: str, running: set[str]) -> str:
         start += 1
     while end > start and end > len(lines) - EDGE_LINES and _shape(lines[end - 1]) in running:
         end -= 1
-    return "\n".join(lines[start:end])
+    kept = "\n".join(lines[start:end])
+    return kept if kept.strip() else text  # a page that is only "running" lines is content
