@@ -37,12 +37,6 @@ def test_passages_are_labelled_with_the_heading_they_fall_under():
     assert labels[-1] == (2, "1.2 How", "More on the ")
 
 
-def test_running_footers_do_not_make_places():
-    pages = [Page(number, f"Text of page {number} about care.\nLessons from Bradford · page {number}") for number in range(1, 5)]
-    enrichment = enrich_document(Document("r.pdf", "pdf", "R", pages=pages), "R", "briefing", [])
-    assert all(passage.place_codes == () for passage in enrichment.passages)
-
-
 def test_a_single_place_document_lends_its_place_to_every_passage():
     pages = [Page(1, "The council changed its grants."), Page(2, "Results after a year.")]
     enrichment = enrich_document(Document("r.pdf", "pdf", "R", pages=pages), "R", "briefing", ["Wirral"])

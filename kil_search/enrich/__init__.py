@@ -9,11 +9,9 @@ passages carry only the case study's own place, so filtering by council type lis
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 
-from ..index.passages import Passage, split_text
+from ..index.passages import CONTENTS_PAGE_BOOST, Passage, looks_like_contents, split_text
 from ..models import Document
 from ..places import COUNCIL_TYPE_ORDER, Gazetteer, load_gazetteer
 from .case_studies import CaseStudy, find_case_studies
@@ -40,17 +38,17 @@ def enrich_document(document: Document, title: str, doc_type: str, catalog_place
     headings = find_headings(document)
     sections = SectionFinder(headings)
     case_studies = find_case_studies(document, headings, title, doc_type, known, gazetteer)
-    running = _running_lines(document)
     passages: list[Passage] = []
     for index, page in enumerate(document.pages):
+        boost = CONTENTS_PAGE_BOOST if looks_like_contents(page.text) else 1.0
         part = 0
         for start, end, case in _segments(index, len(page.text), case_studies):
             for chunk in split_text(page.text[start:end]):
                 part += 1
                 offset = max(start, page.text.find(chunk[:40], start))
-                codes = _places_of(_without(chunk, running), case, known, gazetteer)
+                codes = _places_of(chunk, case, known, gazetteer)
                 label = sections.label_at(index, offset, len(chunk)) if document.format == "pdf" else page.section
-                passages.append(_passage(page.number, part, label or page.section, chunk, codes, case, gazetteer))
+                passages.append(_passage(page.number, part, label or page.section, chunk, boost, codes, case, gazetteer))
     found = [code for passage in passages for code in passage.place_codes]
     document_places = list(dict.fromkeys(known + sorted(set(found), key=found.count, reverse=True)))
     return Enrichment(passages, document_places, case_studies, unresolved)
@@ -66,26 +64,6 @@ def _resolve_catalog(names: list[str], gazetteer: Gazetteer) -> tuple[list[str],
         elif council.code not in known:
             known.append(council.code)
     return known, unresolved
-
-
-def _running_lines(document: Document) -> set[str]:
-    """Return the running headers and footers: lines (digits aside) on at least half of 3+ pages."""
-    if len(document.pages) < 3:
-        return set()
-    counts = Counter(line for page in document.pages for line in {_line_key(line) for line in page.text.splitlines()} if line)
-    return {line for line, count in counts.items() if count * 2 >= len(document.pages)}
-
-
-def _line_key(line: str) -> str:
-    """Return a line with its numbers blanked, to compare "page 3" with "page 4"."""
-    return re.sub(r"\d+", "#", line.strip())
-
-
-def _without(text: str, lines: set[str]) -> str:
-    """Return text without the given (running) lines."""
-    if not lines:
-        return text
-    return "\n".join(line for line in text.splitlines() if _line_key(line) not in lines)
 
 
 def _segments(index: int, length: int, case_studies: list[CaseStudy]):
@@ -110,14 +88,14 @@ def _places_of(text: str, case: CaseStudy | None, known: list[str], gazetteer: G
     return list(dict.fromkeys(codes))
 
 
-def _passage(page: int, part: int, section: str, text: str, codes: list[str], case: CaseStudy | None,
+def _passage(page: int, part: int, section: str, text: str, boost: float, codes: list[str], case: CaseStudy | None,
              gazetteer: Gazetteer) -> Passage:
     """Build a passage with the council types and regions of its places."""
     councils = [gazetteer.council(code) for code in codes]
     types = {council.council_type for council in councils if council}
     regions = [council.region for council in councils if council and council.region]
     return Passage(
-        page, part, section, text,
+        page, part, section, text, boost,
         place_codes=tuple(codes),
         council_types=tuple(kind for kind in COUNCIL_TYPE_ORDER if kind in types),
         regions=tuple(dict.fromkeys(regions)),

@@ -65,6 +65,7 @@ class IndexWriter:
                 section=passage.section,
                 text=passage.text,
                 page=passage.page,
+                _boost=passage.boost,
                 year=fields["date"][:4],
                 place_codes=",".join(passage.place_codes),
                 council_types=",".join(passage.council_types),
