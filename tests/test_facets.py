@@ -125,3 +125,20 @@ def test_result_cards_show_section_page_count_and_reading_time(finding_client):
 def test_case_study_passages_are_labelled_on_result_cards(finding_client):
     html = finding_client.get("/search?q=cooperative").get_data(as_text=True)
     assert '<p class="case-label">Case study: Bowling Park Care Cooperative, Bradford</p>' in html
+
+
+def test_cli_search_takes_filters_and_says_what_it_did(finding_settings):
+    from click.testing import CliRunner
+
+    from kil_search.cli import main
+
+    runner = CliRunner()
+    index = str(finding_settings.index_dir)
+    result = runner.invoke(main, ["search", "--index", index, "case studies care", "--filter", "council_type=London borough"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 documents")
+    assert "[case study: Deptford Works Employment Partnership, London Borough of Lewisham]" in result.output
+    typo = runner.invoke(main, ["search", "--index", index, "commisioning"])
+    assert "Did you mean: commissioning" in typo.output
+    bad = runner.invoke(main, ["search", "--index", index, "care", "--filter", "nonsense"])
+    assert bad.exit_code == 2 and "is not NAME=VALUE" in bad.output

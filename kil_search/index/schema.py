@@ -22,7 +22,7 @@ def build_schema() -> Schema:
     analyzer = text_analyzer()
     return Schema(
         record_id=ID(unique=True, stored=True),
-        kind=ID(stored=True),
+        kind=ID(stored=True, sortable=True),
         doc_id=ID(stored=True, sortable=True),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=2.0),
         section=TEXT(analyzer=analyzer, stored=True, field_boost=1.3),

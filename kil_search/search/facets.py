@@ -5,8 +5,8 @@ Values within one facet are alternatives (type=briefing&type=research report: ei
 combine (place=Bradford&council_type=...: both), and all of them apply to the same passage. A
 value's count is the number of documents its filter gives with every *other* facet's filters
 applied, which is the `total` a search with that one value selected in its facet shows.
-Counting reads the index's columns (one list per field, read once per searcher), never the
-stored fields.
+Counting runs the query once, unscored, and reads the index's columns (one list per field,
+read once per searcher), never the stored fields.
 """
 
 from __future__ import annotations
@@ -121,6 +121,7 @@ class FacetTable:
     def __init__(self, searcher):
         self.searcher = searcher
         self.doc_ids = _column(searcher, "doc_id", "")
+        self.kinds = _column(searcher, "kind", "")
         self.dates = _column(searcher, "date", "")
         self.values = {facet.field: [_split(facet, value) for value in _column(searcher, facet.field, "")] for facet in FACETS}
         self.theme_labels = _labels(self.values["themes"])
@@ -144,20 +145,28 @@ def _labels(spellings_by_passage: list[tuple[str, ...]]) -> dict[str, str]:
 
 def count_facets(table: FacetTable, text_query: wq.Query, mask: wq.Query | None, filters: Filters,
                  gazetteer: Gazetteer) -> list[FacetCounts]:
-    """Count, for every facet value, the documents matching the query and the other facets' filters."""
-    matched_by_skip: dict[str | None, list[int]] = {}
-    results = []
-    for facet in FACETS:
-        skip = facet.name if facet.name in filters else None
-        if skip not in matched_by_skip:
-            matched_by_skip[skip] = matching_passages(table.searcher, text_query, filter_query(filters, gazetteer, skip), mask)
-        documents: dict[str, set[str]] = defaultdict(set)
-        column = table.values[facet.field]
-        for docnum in matched_by_skip[skip]:
-            for value in column[docnum]:
-                documents[value].add(table.doc_ids[docnum])
-        results.append(_facet_counts(facet, {value: len(ids) for value, ids in documents.items()}, filters, table, gazetteer))
-    return results
+    """Count, for every facet value, the documents matching the query and the other facets' filters.
+
+    One unscored pass over the query's passages: a passage passing every filter counts in every
+    facet; one failing a single facet's filter counts only in that facet (whose own filter is
+    left out of its counts); one failing two or more counts nowhere.
+    """
+    selected = {facet.field: {index_term(facet, value, gazetteer) for value in filters[facet.name]}
+                for facet in FACETS if facet.name in filters}
+    documents: dict[str, dict[str, set[str]]] = {facet.field: defaultdict(set) for facet in FACETS}
+    query = text_query if mask is None else wq.AndNot(text_query, mask)
+    for docnum in table.searcher.docs_for_query(query):
+        if table.kinds[docnum] != KIND_PASSAGE:
+            continue
+        failed = [field for field, terms in selected.items() if not terms.intersection(table.values[field][docnum])]
+        if len(failed) > 1:
+            continue
+        doc_id = table.doc_ids[docnum]
+        for field in failed or documents:
+            for value in table.values[field][docnum]:
+                documents[field][value].add(doc_id)
+    return [_facet_counts(facet, {value: len(ids) for value, ids in documents[facet.field].items()}, filters, table, gazetteer)
+            for facet in FACETS]
 
 
 def matching_passages(searcher, text_query: wq.Query, filters: wq.Query, mask: wq.Query | None) -> list[int]:

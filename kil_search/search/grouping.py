@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from whoosh import sorting
+from markupsafe import Markup
 from whoosh import query as wq
+from whoosh import sorting
 
 from .excerpts import make_excerpt
 from .results import DocumentHit, PassageHit, passage_url
@@ -20,7 +21,7 @@ def find_documents(searcher, dates: list[str], text_query: wq.Query, filters: wq
     fold = _Folder(terms, phrases, passages_per_result, place_name)
     if sort not in ("newest", "oldest"):
         documents, total = _by_relevance(searcher, text_query, filters, mask, page * per_page, fold)
-        return documents[(page - 1) * per_page: page * per_page], total
+        return fold.excerpts(documents[(page - 1) * per_page: page * per_page]), total
     groups = searcher.search(text_query, filter=filters, mask=mask, limit=1, groupedby=sorting.FieldFacet("doc_id")).groups("doc_id")
     dated = sorted(groups, key=lambda doc_id: (dates[groups[doc_id][0]], doc_id), reverse=sort == "newest")
     ordered = [doc_id for doc_id in dated if dates[groups[doc_id][0]]] + [doc_id for doc_id in dated if not dates[groups[doc_id][0]]]
@@ -30,7 +31,7 @@ def find_documents(searcher, dates: list[str], text_query: wq.Query, filters: wq
     only_shown = wq.And([filters, wq.Or([wq.Term("doc_id", doc_id) for doc_id in shown])])
     documents, _total = _by_relevance(searcher, text_query, only_shown, mask, len(shown), fold)
     position = {doc_id: index for index, doc_id in enumerate(shown)}
-    return sorted(documents, key=lambda document: position[document.id]), len(groups)
+    return fold.excerpts(sorted(documents, key=lambda document: position[document.id])), len(groups)
 
 
 def _by_relevance(searcher, text_query, filters, mask, wanted_docs: int, fold) -> tuple[list[DocumentHit], int]:
@@ -73,10 +74,17 @@ class _Folder:
                 page = fields.get("page", 0)
                 document.passages.append(PassageHit(
                     page=page, section=fields.get("section", ""),
-                    excerpt_html=make_excerpt(text, self.terms, phrases=self.phrases),
+                    excerpt_html=Markup(""),
                     url=passage_url(doc_id, document.format, page),
                     score=hit.score, text=text,
                     case_study=fields.get("case_title", ""),
                     places=[self.place_name(code) for code in (fields.get("place_codes") or "").split(",") if code],
                 ))
         return list(by_id.values())
+
+    def excerpts(self, documents: list[DocumentHit]) -> list[DocumentHit]:
+        """Make the excerpts of the documents shown (only those: excerpts cost the most)."""
+        for document in documents:
+            for passage in document.passages:
+                passage.excerpt_html = make_excerpt(passage.text, self.terms, phrases=self.phrases)
+        return documents

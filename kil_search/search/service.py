@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from typing import Iterable, Mapping
@@ -107,11 +108,10 @@ class SearchService:
 
     def facet_table(self) -> FacetTable:
         """Return the facet columns of this thread's searcher, read once per searcher."""
-        searcher = self.searcher()
-        table = getattr(self._local, "facet_table", None)
-        if table is None or table.searcher is not searcher:
-            table = self._local.facet_table = FacetTable(searcher)
-        return table
+        cache = self._per_searcher("facet_table", list)
+        if not cache:
+            cache.append(FacetTable(self.searcher()))
+        return cache[0]
 
     def suggest(self, typed: str, limit: int = 8) -> list:
         """Return autocomplete suggestions: titles, themes and frequent words completing typed."""
@@ -121,13 +121,27 @@ class SearchService:
         return suggest(self.searcher(), typed, titles, themes, limit)
 
     def related(self, doc_id: str, limit: int = 5) -> list[dict]:
-        """Return the records of the documents most like this one."""
-        records = [self.document(related_id) for related_id, _score in related_documents(self.searcher(), doc_id, limit)]
+        """Return the records of the documents most like this one (worked out once per searcher)."""
+        cache = self._per_searcher("related", dict)
+        if (doc_id, limit) not in cache:
+            cache[(doc_id, limit)] = [related_id for related_id, _score in related_documents(self.searcher(), doc_id, limit)]
+        records = [self.document(related_id) for related_id in cache[(doc_id, limit)]]
         return [record for record in records if record is not None]
 
     def case_studies(self) -> list[CaseStudyEntry]:
-        """Return every case study in the library."""
-        return all_case_studies(self.searcher(), self.gazetteer)
+        """Return every case study in the library (read once per searcher; the copies are yours)."""
+        cache = self._per_searcher("case_studies", list)
+        if not cache:
+            cache.append(all_case_studies(self.searcher(), self.gazetteer))
+        return [replace(entry) for entry in cache[0]]
+
+    def _per_searcher(self, name: str, empty: type):
+        """Return this thread's cache called name, emptied whenever the searcher changes."""
+        searcher = self.searcher()
+        caches = getattr(self._local, "caches", None)
+        if caches is None or caches[0] is not searcher:
+            caches = self._local.caches = (searcher, {})
+        return caches[1].setdefault(name, empty())
 
     def _find(self, searcher, table, query: PreparedQuery, page, per_page, sort) -> tuple[list[DocumentHit], int]:
         """Run a prepared query and return one page of documents and the total."""
