@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from .config import Settings
+from .enrich import enrich_document
 from .corpus import CatalogEntry, CorpusFile, hash_file, load_catalog, normalise_date, scan_corpus
 from .errors import KilSearchError
 from .extract.runner import extract_in_workers
@@ -146,6 +147,9 @@ def _store_result(writer: IndexWriter, item: CorpusFile, result, entry: CatalogE
         summary.failed.append((item.doc_id, result.error))
         return
     fields = _fields(item, document, entry)
+    enrichment = enrich_document(document, fields["title"], fields["doc_type"], fields["places"])
+    if enrichment.unresolved_places:
+        log.info("%s: places not in the gazetteer: %s", item.doc_id, ", ".join(enrichment.unresolved_places))
     details.update(
         status="indexed",
         warnings=document.warnings,
@@ -154,11 +158,19 @@ def _store_result(writer: IndexWriter, item: CorpusFile, result, entry: CatalogE
         page_count=len(document.pages) if document.format == "html" else document.metadata.get("page_count", len(document.pages)),
         section_titles=[page.section for page in document.pages] if document.format == "html" else [],
         word_count=sum(len(page.text.split()) for page in document.pages),
+        place_codes=enrichment.place_codes,
+        case_studies=[_case_study_details(document, case) for case in enrichment.case_studies],
     )
     for warning in document.warnings:
         summary.warnings.append((item.doc_id, warning))
-    writer.add_document(item.doc_id, document, fields, details)
+    writer.add_document(item.doc_id, document, fields, details, enrichment.passages)
     summary.indexed.append(item.doc_id)
+
+
+def _case_study_details(document: Document, case) -> dict:
+    """Return what a document page shows of one of its case studies."""
+    return {"title": case.title, "organisation": case.organisation, "place_code": case.place_code,
+            "page": document.pages[case.start[0]].number}
 
 
 def _fields(item: CorpusFile, document: Document | None, entry: CatalogEntry) -> dict:
@@ -187,10 +199,11 @@ def _known_documents(target) -> dict[str, dict]:
 
 
 def _count(target, summary: IndexSummary) -> None:
-    """Fill in the index's document and passage totals."""
+    """Fill in how many documents are searchable and how many passages they have."""
     with target.searcher() as searcher:
-        summary.documents = searcher.doc_count() and len(list(searcher.document_numbers(kind=KIND_DOCUMENT)))
-        summary.passages = searcher.doc_count() - summary.documents
+        records = list(searcher.documents(kind=KIND_DOCUMENT))
+        summary.documents = sum(1 for record in records if (record.get("details") or {}).get("status") == "indexed")
+        summary.passages = searcher.doc_count() - len(records)
 
 
 def _no_progress(event: str, detail: object) -> None:
