@@ -17,6 +17,7 @@ import robustness
 from conftest import LIBRARY_DIR, write_small_corpus
 from kil_search.config import load_settings
 from kil_search.indexing import run_index
+from kil_search.search.facets import FACET_NAMES
 from kil_search.search.query import SEARCH_FIELDS, parse_query
 from kil_search.web import create_app
 from servers import running_server
@@ -25,8 +26,7 @@ ANSWER_BOUND_SECONDS = 2.0
 SERVER_REQUEST_LINE_LIMIT = 8190  # kil_search/serve.py: longer request lines get gunicorn's 414
 QUERIES = robustness.sized(1_000, 50_000)
 SERVER_QUERIES = robustness.sized(100, 2_000)
-QUERY_ROUTES = ("/search", "/api/search", "/ask", "/api/ask", "/api/suggest")
-TALLY = {"queries": 0, "requests": 0, "slowest": 0.0, "server_queries": 0, "server_slowest": 0.0, "too_long": 0}
+TALLY = {"routes": {}, "queries": 0, "requests": 0, "slowest": 0.0, "server_queries": 0, "server_slowest": 0.0, "too_long": 0}
 
 VOCABULARY = ["council", "social", "care", "community", "Bradford", "commissioning", "local", "keep", "it",
               "procurement", "social value", "Kirklees", "asset", "transfer"]
@@ -45,8 +45,19 @@ long_text = st.builds(
     st.one_of(st.sampled_from(OPERATORS + VOCABULARY).map(lambda word: word + " "), st.text(ANY_CHARACTER, min_size=1, max_size=20)),
     st.integers(5_000, 10_000),
 )
-hostile_queries = st.one_of(random_text, operator_soup, long_text)
-page_numbers = st.one_of(st.none(), st.integers(-10**9, 10**9).map(str), st.text(ANY_CHARACTER, max_size=6))
+# Long strings are a fifth of the queries: the test client spends ~10 ms decoding each 90 KB query string.
+hostile_queries = st.one_of(random_text, operator_soup, random_text, operator_soup, long_text)
+page_numbers = st.one_of(st.integers(-10**9, 10**9).map(str), st.text(ANY_CHARACTER, max_size=6))
+# Every other argument a route reads: facet filters (repeatable), sort, exact, the case-study "like".
+KNOWN_VALUES = ["research report", "case study", "yes", "Bradford", "Kirklees", "adult social care", "London borough",
+                "Yorkshire and the Humber", "2020", "date", "title", "relevance", "1", "on", "E08000032"]
+argument_values = st.one_of(st.sampled_from(KNOWN_VALUES + OPERATORS), random_text)
+OTHER_ARGUMENTS = FACET_NAMES + ("sort", "exact", "like")
+hostile_arguments = st.fixed_dictionaries(
+    {"q": hostile_queries},
+    optional={"page": page_numbers, "per_page": page_numbers,
+              **{name: st.lists(argument_values, min_size=1, max_size=3) for name in OTHER_ARGUMENTS}},
+)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +73,7 @@ def small_client(tmp_path_factory):
     root = tmp_path_factory.mktemp("queries")
     corpus = write_small_corpus(root / "corpus")
     run_index(load_settings(corpus_dir=corpus, index_dir=root / "index", jobs=1))
-    return create_app({"corpus_dir": corpus, "index_dir": root / "index", "TESTING": True}).test_client()
+    return create_app({"corpus_dir": corpus, "index_dir": root / "index", "TESTING": True}).test_client(use_cookies=False)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -70,18 +81,18 @@ def figures():
     """Record how many queries were sent and the slowest answer, once the module is done."""
     yield
     if TALLY["queries"]:
-        robustness.record("hostile queries", f"{TALLY['queries']:,} generated queries, {TALLY['requests']:,} requests through the app "
-                          f"(search page and JSON API, and /api/ask, /api/suggest where they exist), slowest answer {TALLY['slowest'] * 1000:.0f} ms "
-                          f"(bound {ANSWER_BOUND_SECONDS:g} s), no 5xx")
+        others = ", ".join(f"{route} {count:,}" for route, count in sorted(TALLY["routes"].items()) if route != "/api/search")
+        robustness.record("hostile queries", f"{TALLY['queries']:,} generated queries (with hostile filters, sort and page "
+                          f"arguments) to /api/search and each to one other GET route ({others}); {TALLY['requests']:,} "
+                          f"requests in all, slowest answer {TALLY['slowest'] * 1000:.0f} ms (bound {ANSWER_BOUND_SECONDS:g} s), no 5xx")
     if TALLY["server_queries"]:
         robustness.record("hostile queries, real server", f"{TALLY['server_queries']:,} queries through gunicorn, slowest "
                           f"{TALLY['server_slowest'] * 1000:.0f} ms; {TALLY['too_long']} longer than its request line refused with 414")
 
 
 def query_routes(app) -> list[str]:
-    """Return the routes that read ?q= and exist in this app (/api/ask and /api/suggest once they land)."""
-    existing = {rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods}
-    return [route for route in QUERY_ROUTES if route in existing]
+    """Return every GET route without URL variables: search, suggestions, case studies, and any added later."""
+    return sorted(rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods and not rule.arguments)
 
 
 def typed(text: str) -> str:
@@ -103,17 +114,19 @@ def timed_get(client, route: str, query: dict):
 def check_search_page(html: str, query: str) -> None:
     """The results page is whole and shows the query as text, never as markup (or asks for words)."""
     soup = BeautifulSoup(html, "html.parser")
-    if not query:
-        assert soup.select_one("main#main p.notice").get_text() == "Type a few words to search."
-        return
-    heading = soup.select_one("main#main > h1")
-    assert heading is not None and heading.find(True) is None
-    assert heading.get_text() == f"Results for “{query}”"
-    assert soup.select_one("input#q")["value"] == query
-    assert soup.title.get_text() == f"{query} – Keep it Local search"
     assert soup.select_one("main#main").find_next_sibling("footer", class_="site-footer") is not None
-    assert soup.select_one("p.result-count") is not None
-    assert not soup.select("script, img, iframe, object, embed, [onerror], [onload]")
+    heading = soup.select_one("main#main h1")
+    assert heading is not None and heading.find(True) is None
+    if not query:  # nothing typed: the home page asks for words, or only filters were given
+        notice = soup.select_one("main#main p.notice")
+        assert (notice and notice.get_text() == "Type a few words to search.") or heading.get_text() == "Browse the library"
+    else:
+        assert heading.get_text() == f"Results for “{query}”"
+        assert soup.select_one("input#q")["value"] == query
+        assert soup.title.get_text() == f"{query} – Keep it Local search"
+        assert soup.select_one("p.result-count") is not None
+    assert not soup.select("img, iframe, object, embed, [onerror], [onload]")
+    assert all(script.get("src", "").startswith("/static/") and not script.string for script in soup.select("script"))
     for excerpt in soup.select("p.excerpt"):
         assert {tag.name for tag in excerpt.find_all(True)} <= {"mark"}
 
@@ -132,18 +145,22 @@ def check_search_json(data: dict, query: str, per_page: int | None = None) -> No
 
 @settings(max_examples=QUERIES, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(text=hostile_queries, page=page_numbers, per_page=page_numbers)
-def test_any_query_gets_a_whole_page_and_well_formed_json(small_client, text, page, per_page):
+@given(arguments=hostile_arguments, data=st.data())
+def test_any_query_gets_a_whole_page_and_well_formed_json(small_client, arguments, data):
     # deadline=None: each request is timed against ANSWER_BOUND_SECONDS instead.
-    client = small_client
+    client, text = small_client, arguments["q"]
     TALLY["queries"] += 1
+    # hypothesis leans towards the first choice: make it the results page
+    others = sorted((route for route in query_routes(client.application) if route != "/api/search"), key=lambda route: route != "/search")
+    routes = ["/api/search", data.draw(st.sampled_from(others), label="route")]
+    for route in routes:
+        TALLY["routes"][route] = TALLY["routes"].get(route, 0) + 1
     for any_word in (False, True):  # field syntax reaches only the text fields; wildcards never expand
         parsed = parse_query(text, any_word=any_word).query
         assert {type(leaf) for leaf in parsed.leaves()} <= {wq.Term, wq.Phrase, type(wq.NullQuery)}, parsed
         assert {field for field, _ in parsed.iter_all_terms()} <= set(SEARCH_FIELDS), parsed
-    query = {"q": text, **({"page": page} if page is not None else {}), **({"per_page": per_page} if per_page is not None else {})}
-    for route in query_routes(client.application):
-        response = timed_get(client, route, query)
+    for route in routes:
+        response = timed_get(client, route, arguments)
         assert response.status_code < 500, (route, response.status_code)
         if response.mimetype == "application/json":
             assert isinstance(response.get_json(), dict)
@@ -172,6 +189,15 @@ def test_known_nasty_queries_are_fast_and_harmless(client, text):
     data = timed_get(client, "/api/search", {"q": text, "per_page": "50", "page": "1000"}).get_json()
     check_search_json(data, typed(text))
     check_search_page(timed_get(client, "/search", {"q": text}).get_data(as_text=True), typed(text))
+
+
+def test_every_argument_at_10_000_characters(small_client):
+    long_value = "(" + "<script>alert(1)</script> Bradford OR " * 250
+    arguments = {name: [long_value, long_value] for name in OTHER_ARGUMENTS} | {"q": long_value, "page": long_value, "per_page": long_value}
+    for route in query_routes(small_client.application):
+        response = timed_get(small_client, route, arguments)
+        assert response.status_code == 200, route
+    check_search_page(small_client.get("/search", query_string=arguments).get_data(as_text=True), typed(long_value))
 
 
 def test_field_syntax_and_wildcards_match_nothing_more(client):
