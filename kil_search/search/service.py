@@ -26,6 +26,10 @@ from .spelling import correct_query
 from .suggest import suggest
 
 REFRESH_CHECK_SECONDS = 1.0
+# A request may still hold the searcher it got a moment ago (search() asks more than once), so a replaced
+# searcher is closed only when no request can still be running on it: gunicorn stops requests after 60 s.
+# Closing it at once answered searches during a --rebuild with ReaderClosed (HTTP 500).
+RETIRED_SEARCHER_GRACE_SECONDS = 60.0
 # Fewer documents than this and the page looks for a better spelling.
 FEW_RESULTS = 3
 _WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
@@ -51,10 +55,14 @@ class SearchService:
         local = self._local
         if getattr(local, "searcher", None) is not None and now - local.checked < REFRESH_CHECK_SECONDS:
             return local.searcher
+        retired = local.__dict__.setdefault("retired", [])
+        for entry in [entry for entry in retired if now - entry[0] > RETIRED_SEARCHER_GRACE_SECONDS]:
+            retired.remove(entry)
+            entry[1].close()
         index = self._live_index()
         if getattr(local, "searcher", None) is None or local.index is not index:
             if getattr(local, "searcher", None) is not None:
-                local.searcher.close()
+                retired.append((now, local.searcher))
             local.searcher = index.searcher(weighting=_WEIGHTING)
             local.index = index
         elif not local.searcher.up_to_date():
