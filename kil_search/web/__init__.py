@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 from flask import Flask, render_template, request
 
-from ..config import PROJECT_ROOT, load_settings
+from ..config import PROJECT_ROOT, Settings, load_settings
 from ..search import SearchService
 from . import api, pages, security
 
@@ -34,8 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-_SETTING_NAMES = {"corpus_dir", "index_dir", "per_page", "max_per_page", "passages_per_result",
-                  "extract_timeout", "extract_memory_mb", "jobs"}
+_SETTING_NAMES = {setting.name for setting in fields(Settings)}
 
 
 def _install_error_pages(app: Flask) -> None:
