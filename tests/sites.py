@@ -103,8 +103,11 @@ def _handler_for(site: Site):
                 return
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
             self._record(status, conditional, len(body))
+            try:
+                self.wfile.write(body)
+            except OSError:
+                pass  # the crawler hung up (a body over its cap)
 
         def _record(self, status: int, conditional: bool, size: int) -> None:
             site.hits.append(Hit(self.path, status, self.headers.get("User-Agent", ""), conditional, time.monotonic(), size))
