@@ -9,7 +9,7 @@ from flask import Flask, render_template, request
 
 from ..config import PROJECT_ROOT, Settings, load_settings
 from ..search import SearchService
-from . import api, pages, security
+from . import admin, api, pages, security, status
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -30,6 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["kil_search"] = SearchService(settings.index_dir, settings.passages_per_result)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(status.blueprint)
+    admin.install(app)
     security.install(app)
     _install_error_pages(app)
     return app
@@ -48,5 +50,5 @@ def _install_error_pages(app: Flask) -> None:
             return {"error": {"status": code, "message": description}}, code
         return render_template("error.html", code=code, message=description), code
 
-    for code in (400, 404, 405, 413, 500, 503):
+    for code in (400, 401, 403, 404, 405, 413, 429, 500, 503):
         app.register_error_handler(code, handle)
