@@ -5,18 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 
 from ..background import last_log_line, start_index_run
 from ..catalog_write import set_entry
 from ..corpus import DOCUMENT_TYPES, load_catalog, scan_corpus
 from ..errors import KilSearchError
-from ..index.store import LAST_RUN_FILE, read_json
+from ..index.schema import KIND_DOCUMENT
+from ..index.store import LAST_RUN_FILE, open_live_index, read_json
 from ..library import FileExistsInCorpusError, add_file, corpus_path, remove_document
 from ..run_status import read_run_status
-from ..status import index_status
 from . import auth
-from .common import search_service
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 OPEN_ENDPOINTS = {"admin.login"}
@@ -93,8 +92,6 @@ def login():
 @blueprint.post("/logout")
 def logout():
     """Sign out."""
-    from flask import session
-
     session.clear()
     flash("Signed out.")
     return redirect(url_for("admin.login"))
@@ -108,10 +105,7 @@ def dashboard():
 
 def _dashboard(error: str = "", code: int = 200):
     settings = _settings()
-    try:
-        records = {record["doc_id"]: record for record in search_service().documents()}
-    except KilSearchError:
-        records = {}
+    records = _indexed_records(Path(settings.index_dir))
     try:
         catalog = load_catalog(Path(settings.corpus_dir))
     except KilSearchError as problem:
@@ -121,6 +115,15 @@ def _dashboard(error: str = "", code: int = 200):
               "on_disk": False} for doc_id, record in records.items()]
     return render_template("admin/dashboard.html", rows=rows, run=_run_view(), error=error,
                            max_mb=settings.upload_max_mb, folder=settings.upload_folder), code
+
+
+def _indexed_records(index_dir: Path) -> dict[str, dict]:
+    """Read the document records with a searcher of its own, so a run that just ended shows at once."""
+    try:
+        with open_live_index(index_dir).searcher() as searcher:
+            return {record["doc_id"]: record for record in searcher.documents(kind=KIND_DOCUMENT)}
+    except KilSearchError:
+        return {}
 
 
 def _row(item, record, entry) -> dict:
