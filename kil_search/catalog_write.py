@@ -98,7 +98,7 @@ def _edit_text(raw: str, old: dict, wanted: dict) -> str:
     for doc_id, text in blocks:
         if doc_id not in wanted:
             continue
-        parts.append(text if old.get(doc_id) == wanted[doc_id] else _render_table(doc_id, wanted[doc_id]))
+        parts.append(text if old.get(doc_id) == wanted[doc_id] else _leading_comments(text) + _render_table(doc_id, wanted[doc_id]))
     known = {doc_id for doc_id, _ in blocks}
     parts.extend(_render_table(doc_id, values) for doc_id, values in wanted.items() if doc_id not in known)
     return "".join(_with_blank_line(part) for part in parts if part.strip()).rstrip("\n") + "\n"
@@ -124,6 +124,13 @@ def _split_tables(raw: str) -> tuple[str, list[tuple[str | None, str]]]:
             keys = []
         blocks.append((keys[0] if len(keys) == 1 else None, text))
     return "".join(lines[: bounds[0]]), blocks
+
+
+def _leading_comments(block: str) -> str:
+    """Return the comment lines above a table's header, which stay when the table is rewritten."""
+    lines = block.splitlines(keepends=True)
+    header = next(number for number, line in enumerate(lines) if _HEADER.match(line))
+    return "".join(lines[:header])
 
 
 def _with_blank_line(text: str) -> str:
