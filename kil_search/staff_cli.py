@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -159,8 +160,6 @@ def catalog_show(doc_id, corpus) -> None:
         raise click.ClickException(str(error)) from None
     if entry is None:
         raise click.ClickException(f"{doc_id} has no catalogue entry")
-    from dataclasses import asdict
-
     click.echo(render_catalog({doc_id: {key: value for key, value in asdict(entry).items() if value}}), nl=False)
 
 
