@@ -164,5 +164,9 @@ def _unescape(text: str) -> str:
     return html.unescape(text)
 
 
+from .staff_cli import register  # noqa: E402 (the staff commands need `main` to exist)
+
+register(main)
+
 if __name__ == "__main__":
     main()

@@ -52,13 +52,14 @@ class SearchService:
         if getattr(local, "searcher", None) is not None and now - local.checked < REFRESH_CHECK_SECONDS:
             return local.searcher
         index = self._live_index()
-        if getattr(local, "searcher", None) is None or local.index is not index:
-            if getattr(local, "searcher", None) is not None:
-                local.searcher.close()
+        stale = getattr(local, "searcher", None) is not None and (local.index is not index or not local.searcher.up_to_date())
+        if stale:
+            local.searcher.close()
+        if stale or getattr(local, "searcher", None) is None:
+            # A fresh searcher, not Searcher.refresh(): whoosh-reloaded's refresh reuses readers of
+            # segments whose deletions changed (and keeps merged-away ones), so removed documents linger.
             local.searcher = index.searcher(weighting=_WEIGHTING)
             local.index = index
-        elif not local.searcher.up_to_date():
-            local.searcher = local.searcher.refresh()
         local.checked = now
         return local.searcher
 
