@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from whoosh import scoring, sorting
-from whoosh.query import Or, Term
+from whoosh.query import And, NumericRange, Or, Term
 
 from ..index.schema import KIND_DOCUMENT
 from ..index.store import CURRENT_LINK, open_live_index
@@ -120,6 +120,31 @@ class SearchService:
                     score=hit.score, text=text,
                 ))
         return list(by_id.values())
+
+    def top_passages(self, parsed, limit: int = 20, doc_id: str | None = None, one_per_document: bool = False) -> list[dict]:
+        """Return the best passages for a parsed query: stored fields plus "score", best first.
+
+        doc_id keeps to one document; one_per_document keeps each document's best passage only.
+        """
+        if parsed.is_empty:
+            return []
+        searcher = self.searcher()
+        only = Term("doc_id", doc_id) if doc_id is not None else None
+        collapse = {"collapse": "doc_id", "collapse_limit": 1} if one_per_document else {}
+        hits = searcher.search(parsed.query, limit=limit, filter=only, mask=self._excluded_documents(searcher, parsed), **collapse)
+        return [{**hit.fields(), "score": hit.score} for hit in hits]
+
+    def page_passages(self, doc_id: str, page: int) -> list[dict]:
+        """Return the passages of one page (or web page section) of a document, in reading order."""
+        searcher = self.searcher()
+        query = And([Term("doc_id", doc_id), NumericRange("page", page, page)])
+        docnums = sorted(hit.docnum for hit in searcher.search(query, limit=None, scored=False))
+        return [searcher.stored_fields(docnum) for docnum in docnums]
+
+    def term_rarity(self, terms) -> dict[str, float]:
+        """Return the inverse document frequency of each analysed term in passage text."""
+        searcher = self.searcher()
+        return {term: searcher.idf("text", term) for term in terms}
 
     def document(self, doc_id: str) -> dict | None:
         """Return a document's stored record (fields plus details), or None if not indexed."""

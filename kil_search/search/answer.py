@@ -1,0 +1,193 @@
+"""Answer a question with the sentences that say it, from which report, date and page; or say none does."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from .excerpts import find_matches, make_excerpt
+from .question import analyse_question, looks_like_question
+from .ranking import Candidate, analyse, score_page
+from .retrieval import retrieve
+from .results import file_url, passage_url
+
+__all__ = ["Answer", "AnswerResult", "answer_question", "looks_like_question"]
+
+# Calibrated on benchmarks/questions.toml (python benchmarks/answers.py): below this no sentence is trusted.
+CONFIDENT_SCORE = 0.5
+ALTERNATIVE_SCORE = 0.4
+MAX_ALTERNATIVES = 3
+SHOWN_PASSAGES = 3
+LINK_TERMS = 3
+
+
+@dataclass
+class Answer:
+    """An answer found in one document: the text, a sentence of context either side, where it is."""
+
+    text: str
+    before: str
+    after: str
+    document: dict  # id, title, type, date
+    format: str
+    page: int
+    section: str
+    url: str
+    score: float
+    terms: frozenset[str] = frozenset()
+
+    @property
+    def context(self) -> str:
+        """Return the answer with its sentence of context either side."""
+        return " ".join(part for part in (self.before, self.text, self.after) if part)
+
+    def html(self, part: str = "text") -> Markup:
+        """Return the answer text (or its before/after context) escaped, with question words marked."""
+        text = getattr(self, part)
+        return make_excerpt(text, self.terms, width=len(text) + 1) if text else Markup("")
+
+    def to_json(self) -> dict:
+        """Return the /api/ask shape of an answer."""
+        return {
+            "text": self.text,
+            "context": self.context,
+            "document": self.document,
+            "page": self.page,
+            "section": self.section,
+            "url": self.url,
+            "score": round(self.score, 3),
+        }
+
+
+@dataclass
+class RelevantPassage:
+    """A passage shown when no sentence answers convincingly."""
+
+    document: dict
+    format: str
+    page: int
+    section: str
+    excerpt_html: Markup
+    url: str
+
+    def to_json(self) -> dict:
+        """Return the /api/ask shape of a passage."""
+        return {"document": self.document, "page": self.page, "section": self.section,
+                "excerpt_html": str(self.excerpt_html), "url": self.url}
+
+
+@dataclass
+class AnswerResult:
+    """The answer to a question (or None), other documents' answers and the most relevant passages."""
+
+    question: str
+    answer: Answer | None
+    alternatives: list[Answer] = field(default_factory=list)
+    passages: list[RelevantPassage] = field(default_factory=list)
+    took_ms: float = 0.0
+
+    def to_json(self) -> dict:
+        """Return the /api/ask JSON shape."""
+        return {
+            "question": self.question,
+            "answer": self.answer.to_json() if self.answer else None,
+            "alternatives": [alternative.to_json() for alternative in self.alternatives],
+            "passages": [passage.to_json() for passage in self.passages],
+            "took_ms": self.took_ms,
+        }
+
+
+def answer_question(service, question: str, confident_score: float = CONFIDENT_SCORE) -> AnswerResult:
+    """Answer question from the passages the search service finds; None when nothing is convincing."""
+    started = time.perf_counter()
+    asked = analyse_question(question)
+    found = retrieve(service, asked)
+    document_words: dict[str, frozenset[str]] = {}
+    for page in found.pages:
+        doc_id = page.fields["doc_id"]
+        document_words[doc_id] = document_words.get(doc_id, frozenset()) | analyse(page.text)[0]
+    candidates = [candidate for page in found.pages
+                  for candidate in score_page(asked, found.rarity, page, document_words[page.fields["doc_id"]])]
+    candidates.sort(key=lambda candidate: candidate.score, reverse=True)
+    terms = frozenset(asked.terms)
+    answer, alternatives = None, []
+    if candidates and candidates[0].score >= confident_score:
+        answer = _answer(service, candidates[0], terms)
+        seen = {answer.document["id"]}
+        for candidate in candidates[1:]:
+            doc_id = candidate.page.fields["doc_id"]
+            if len(alternatives) >= MAX_ALTERNATIVES or candidate.score < ALTERNATIVE_SCORE:
+                break
+            if doc_id not in seen:
+                seen.add(doc_id)
+                alternatives.append(_answer(service, candidate, terms))
+    passages = _relevant_passages(found.hits, terms)
+    took = round((time.perf_counter() - started) * 1000, 2)
+    return AnswerResult(asked.text, answer, alternatives, passages, took)
+
+
+def _answer(service, candidate: Candidate, terms: frozenset[str]) -> Answer:
+    """Turn a scored candidate into an answer with its document, section and link."""
+    fields = candidate.page.fields
+    doc_id, doc_format, page = fields["doc_id"], fields.get("format", ""), fields.get("page", 0)
+    section = candidate.heading or _section_in_effect(service, fields)
+    return Answer(
+        text=candidate.text, before=candidate.before, after=candidate.after,
+        document=_document(fields), format=doc_format, page=page, section=section,
+        url=answer_url(doc_id, doc_format, page, _link_words(candidate.text, terms)),
+        score=candidate.score, terms=terms,
+    )
+
+
+def _section_in_effect(service, fields: dict) -> str:
+    """Return the section a page starts in: the previous page's last section for a PDF."""
+    if fields.get("format") == "pdf" and fields.get("page", 0) > 1:
+        previous = service.page_passages(fields["doc_id"], fields["page"] - 1)
+        if previous:
+            return previous[-1].get("section", "")
+    return fields.get("section", "")
+
+
+def answer_url(doc_id: str, doc_format: str, page: int, words: list[str]) -> str:
+    """Return the link to an answer: the PDF at its page with the words to find, or the web page section."""
+    if doc_format != "pdf":
+        return passage_url(doc_id, doc_format, page)
+    search = f"&search={quote(' '.join(words))}" if words else ""
+    return f"{file_url(doc_id)}#page={page}{search}"
+
+
+def _link_words(text: str, terms: frozenset[str]) -> list[str]:
+    """Return up to a few distinct question words as they are written in the answer."""
+    found: list[str] = []
+    for start, end, _term in find_matches(text, terms):
+        word = text[start:end].lower()
+        if word not in found:
+            found.append(word)
+    return found[:LINK_TERMS]
+
+
+def _document(fields: dict) -> dict:
+    """Return the document summary an answer carries."""
+    return {"id": fields["doc_id"], "title": fields.get("title", ""), "type": fields.get("doc_type", ""),
+            "date": fields.get("date", "")}
+
+
+def _relevant_passages(hits: list[dict], terms: frozenset[str]) -> list[RelevantPassage]:
+    """Return the best few retrieved passages, one per page."""
+    passages, seen = [], set()
+    for hit in hits:
+        key = (hit["doc_id"], hit.get("page", 0))
+        if key in seen:
+            continue
+        seen.add(key)
+        passages.append(RelevantPassage(
+            document=_document(hit), format=hit.get("format", ""), page=key[1], section=hit.get("section", ""),
+            excerpt_html=make_excerpt(hit.get("text", ""), terms),
+            url=passage_url(hit["doc_id"], hit.get("format", ""), key[1]),
+        ))
+        if len(passages) >= SHOWN_PASSAGES:
+            break
+    return passages

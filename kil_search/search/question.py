@@ -1,0 +1,133 @@
+"""Read a question: is it one, what kind of answer it wants, and which of its words count."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..index.schema import text_analyzer
+
+_ANALYZER = text_analyzer()
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+QUESTION_WORDS = frozenset("what which who whom whose when where why how".split())
+# Words that shape a question but never name what it is about; they never count as matches.
+FRAME_WORDS = frozenset(
+    """what which who whom whose when where why how many much does do did done doing is are was were
+    be been being has have had having can could should would shall will might must may there their
+    they them its i me my mine our ours you your he she his her it about any some tell give list name
+    explain describe please know say said according kind sort type whether anything something
+    mean means meant happen happened happens exactly up out now current currently still ever also just
+    actually really get gets got gave given giving gives take takes took taken taking go goes went come came""".split()
+)
+AUXILIARY_STARTS = frozenset("is are was were does do did can could should would will has have".split())
+NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "twenty": 20,
+}
+_LIST_QUESTION = re.compile(
+    r"^\s*(?:what|which)\s+(?:are|were)\s+(?:the\s+|its\s+|their\s+)?(?P<count>\d+|" + "|".join(NUMBER_WORDS) + r")?\b",
+    re.IGNORECASE,
+)
+_PLURAL_WHICH = re.compile(r"^\s*(?:which|what)\s+(?:\w+\s+)?\w+s\s+(?:are|were|have|had|did|do|joined|make|made)\b")
+_DEFINITION_QUESTION = re.compile(r"^\s*what\s+(?:is|was)\s+(?:a\s+|an\s+|the\s+)?\S|^\s*what\s+(?:does|do|did)\s+.+\s+(?:mean|stand\s+for)\b")
+_HOW_MEASURE = re.compile(r"\bhow\s+(?:long|often|far|big|large|old|soon|early|late)\b", re.IGNORECASE)
+_TAKE_PART = re.compile(r"\b(?:take|takes|took|taken|taking)\s+part\b", re.IGNORECASE)
+_QUANTITY = re.compile(
+    r"^\s*what\s+(?:is|was|are|were)\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?(?P<noun>population|number|size|amount|"
+    r"cost|costs|budget|value|income|price|rate|percentage|proportion|share|total|score|average|salary|turnover|figure)\b"
+)
+_MONEY_NOUNS = frozenset("cost costs budget value income price salary turnover".split())
+_NAME_NOUNS = re.compile(r"\b(?:councils?|organisations?|organizations?|places?|areas?|authorit(?:y|ies)|towns?|cities|city|"
+                         r"charit(?:y|ies)|partners?|people|person|groups?|bodies|body|compan(?:y|ies)|trusts?)\b", re.IGNORECASE)
+
+
+@dataclass
+class Question:
+    """What a question asks for and the analysed words that must be found to answer it."""
+
+    text: str
+    kind: str  # when | how_many | how_much | who | which | where | why | how | what | other
+    terms: list[str] = field(default_factory=list)  # analysed (stemmed) words, question words removed
+    words: list[str] = field(default_factory=list)  # the surface words behind terms, for links and highlighting
+    wants_list: bool = False
+    list_count: int | None = None
+    wants_names: bool = False
+    wants_definition: bool = False
+    names: frozenset[str] = frozenset()  # terms written with a capital inside the question: names of things
+
+    def is_name(self, term: str) -> bool:
+        """True when the question wrote this term as a name (a place, an organisation, a report)."""
+        return term in self.names
+
+
+def looks_like_question(text: str) -> bool:
+    """Return True when text reads as a question rather than a keyword search."""
+    text = (text or "").strip()
+    words = [word.lower() for word in _WORD.findall(text)]
+    if not words:
+        return False
+    if text.endswith("?"):
+        return True
+    if words[0] in QUESTION_WORDS and len(words) >= 2:
+        return True
+    return words[0] in AUXILIARY_STARTS and len(words) >= 3
+
+
+def analyse_question(text: str) -> Question:
+    """Return the question's kind, list wishes and content terms."""
+    text = (text or "").replace("\x00", " ").strip()[:500]
+    lowered = text.lower()
+    kind = _kind(lowered)
+    list_match = _LIST_QUESTION.match(lowered)
+    count = None
+    if list_match and list_match.group("count"):
+        raw = list_match.group("count")
+        count = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw)
+    terms, words = content_terms(text)
+    first_word = _WORD.search(text)
+    names = frozenset(term for term, word in zip(terms, words)
+                      if word[:1].isupper() and not (first_word and first_word.start() == text.find(word)))
+    return Question(
+        text=text,
+        kind=kind,
+        terms=terms,
+        words=words,
+        wants_list=(bool(list_match) and (count is None or count >= 2)) or bool(_PLURAL_WHICH.match(lowered)),
+        list_count=count if count and count >= 2 else None,
+        wants_names=kind in ("who", "where") or (kind == "which" and bool(_NAME_NOUNS.search(lowered))),
+        wants_definition=kind == "what" and bool(_DEFINITION_QUESTION.match(lowered)) and len(terms) <= 4,
+        names=names,
+    )
+
+
+def content_terms(text: str) -> tuple[list[str], list[str]]:
+    """Return the analysed content terms of text and their surface words, in order, without repeats."""
+    text = _TAKE_PART.sub(" ", text)  # "take part in" only means "join in"
+    text = _HOW_MEASURE.sub(" ", text)  # "how long", "how often": the kind of answer, not a word to find
+    terms: list[str] = []
+    words: list[str] = []
+    for token in _ANALYZER(text, chars=True, mode="query"):
+        surface = text[token.startchar:token.endchar]
+        if surface.lower() in FRAME_WORDS or token.text in FRAME_WORDS or token.text in terms:
+            continue
+        terms.append(token.text)
+        words.append(surface)
+    return terms, words
+
+
+def _kind(lowered: str) -> str:
+    """Classify the question by its opening words."""
+    if re.search(r"\bhow\s+many\b|\bhow\s+long\b|\bhow\s+often\b|\bwhat\s+(?:number|proportion|percentage|share)\b", lowered):
+        return "how_many"
+    if _QUANTITY.search(lowered):
+        return "how_much" if _QUANTITY.search(lowered).group("noun") in _MONEY_NOUNS else "how_many"
+    if re.search(r"\bhow\s+much\b|\bwhat\s+(?:did|does|do|will)\s+(?:\w+\s+){0,4}cost\b|\bwhat\s+(?:is|was)\s+the\s+(?:cost|value|budget|price)\b", lowered):
+        return "how_much"
+    if re.search(r"^\s*(?:in\s+)?what\s+year\b|^\s*when\b|\bwhat\s+date\b|\bwhen\s+(?:was|were|did|does|will|is)\b", lowered):
+        return "when"
+    for word, kind in (("who", "who"), ("whom", "who"), ("whose", "who"), ("which", "which"), ("where", "where"),
+                       ("why", "why"), ("how", "how"), ("what", "what")):
+        if re.match(rf"^\s*{word}\b", lowered):
+            return kind
+    return "other"
