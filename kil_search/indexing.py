@@ -185,10 +185,11 @@ def _known_documents(target) -> dict[str, dict]:
 
 
 def _count(target, summary: IndexSummary) -> None:
-    """Fill in the index's document and passage totals."""
+    """Fill in how many documents are searchable and how many passages they have."""
     with target.searcher() as searcher:
-        summary.documents = searcher.doc_count() and len(list(searcher.document_numbers(kind=KIND_DOCUMENT)))
-        summary.passages = searcher.doc_count() - summary.documents
+        records = list(searcher.documents(kind=KIND_DOCUMENT))
+        summary.documents = sum(1 for record in records if (record.get("details") or {}).get("status") == "indexed")
+        summary.passages = searcher.doc_count() - len(records)
 
 
 def _no_progress(event: str, detail: object) -> None:

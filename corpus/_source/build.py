@@ -520,13 +520,27 @@ class Document(FPDF):
         self.cell(0, 6, "KEEP IT LOCAL", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font("Helvetica", "", 10)
         self.cell(0, 6, meta["type"].capitalize(), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        # shrink the title type until title and subtitle fit in the band
+        title_pt, sub_pt = 26.0, 14.0
+        while True:
+            self.set_font("Helvetica", "B", title_pt)
+            h = self.text_height(meta["title"], self.epw, title_pt * 0.44)
+            if meta.get("subtitle"):
+                self.set_font("Helvetica", "", sub_pt)
+                h += 4 + self.text_height(meta["subtitle"], self.epw, sub_pt * 0.5)
+            if h <= 85 or title_pt <= 16:
+                break
+            title_pt -= 2
+            sub_pt = max(11.0, sub_pt - 1)
         self.set_y(58)
-        self.set_font("Helvetica", "B", 26)
-        self.multi_cell(0, 11.5, meta["title"], align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font("Helvetica", "B", title_pt)
+        self.multi_cell(0, title_pt * 0.44, meta["title"], align=Align.L,
+                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if meta.get("subtitle"):
             self.ln(4)
-            self.set_font("Helvetica", "", 14)
-            self.multi_cell(0, 7, meta["subtitle"], align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_font("Helvetica", "", sub_pt)
+            self.multi_cell(0, sub_pt * 0.5, meta["subtitle"], align=Align.L,
+                            new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(*INK)
         self.set_y(168)
         self.set_font("Helvetica", "B", 12)

@@ -6,7 +6,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 # Bump whenever fields or analysis change: the indexer then rebuilds instead of failing.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 KIND_DOCUMENT = "document"
 KIND_PASSAGE = "passage"

@@ -64,6 +64,7 @@ class IndexWriter:
                 section=passage.section,
                 text=passage.text,
                 page=passage.page,
+                _boost=passage.boost,
                 **shared,
             )
         record = {key: value for key, value in shared.items() if key != "title"}
