@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from markupsafe import Markup
 
 from .excerpts import find_matches, make_excerpt
-from .question import analyse_question, looks_like_question
+from .question import Question, analyse_question, looks_like_question
 from .ranking import Candidate, analyse, score_page
-from .retrieval import retrieve
+from .retrieval import Retrieved, retrieve
 from .results import file_url, passage_url
 
 __all__ = ["Answer", "AnswerResult", "answer_question", "looks_like_question"]
@@ -103,15 +104,7 @@ class AnswerResult:
 def answer_question(service, question: str, confident_score: float = CONFIDENT_SCORE) -> AnswerResult:
     """Answer question from the passages the search service finds; None when nothing is convincing."""
     started = time.perf_counter()
-    asked = analyse_question(question)
-    found = retrieve(service, asked)
-    document_words: dict[str, frozenset[str]] = {}
-    for page in found.pages:
-        doc_id = page.fields["doc_id"]
-        document_words[doc_id] = document_words.get(doc_id, frozenset()) | analyse(page.text)[0]
-    candidates = [candidate for page in found.pages
-                  for candidate in score_page(asked, found.rarity, page, document_words[page.fields["doc_id"]])]
-    candidates.sort(key=lambda candidate: candidate.score, reverse=True)
+    asked, found, candidates = rank_candidates(service, question)
     terms = frozenset(asked.terms)
     answer, alternatives = None, []
     if candidates and candidates[0].score >= confident_score:
@@ -127,6 +120,34 @@ def answer_question(service, question: str, confident_score: float = CONFIDENT_S
     passages = _relevant_passages(found.hits, terms)
     took = round((time.perf_counter() - started) * 1000, 2)
     return AnswerResult(asked.text, answer, alternatives, passages, took)
+
+
+def rank_candidates(service, question: str) -> tuple[Question, Retrieved, list[Candidate]]:
+    """Return the read question, what retrieval found and every candidate answer, best first."""
+    asked = analyse_question(question)
+    found = retrieve(service, asked)
+    document_words = _recurring_words(found.pages)
+    _rank_dates(found.pages)
+    candidates = [candidate for page in found.pages
+                  for candidate in score_page(asked, found.rarity, page, document_words[page.fields["doc_id"]])]
+    candidates.sort(key=lambda candidate: candidate.score, reverse=True)
+    return asked, found, candidates
+
+
+def _recurring_words(pages) -> dict[str, frozenset[str]]:
+    """Return, for each document, the words on at least two of its retrieved pages."""
+    counts: dict[str, Counter] = {}
+    for page in pages:
+        counts.setdefault(page.fields["doc_id"], Counter()).update(analyse(page.text)[0])
+    return {doc_id: frozenset(word for word, count in counter.items() if count >= 2) for doc_id, counter in counts.items()}
+
+
+def _rank_dates(pages) -> None:
+    """Set each page's recency: where its document's date falls among the retrieved documents' dates."""
+    dates = sorted({page.fields.get("date", "") for page in pages if page.fields.get("date")})
+    for page in pages:
+        date = page.fields.get("date", "")
+        page.recency = (dates.index(date) / (len(dates) - 1) if len(dates) > 1 else 1.0) if date in dates else 0.0
 
 
 def _answer(service, candidate: Candidate, terms: frozenset[str]) -> Answer:

@@ -17,7 +17,8 @@ _YEAR = re.compile(r"\b(?:in|since|from|by|until|during|of)?\s*(?:19|20)\d\d\b",
 _MONEY = re.compile(r"[£$€]\s?\d[\d,.]*(?:\s?(?:m|bn|k|million|billion|thousand)\b)?|\b\d[\d,.]*\s?(?:pounds|million|billion)\b", re.IGNORECASE)
 _PERCENT = re.compile(r"\b\d[\d.,]*\s?(?:%|per\s?cent|percent)", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
-_NUMBER_WORD = re.compile(r"\b(?:one|" + "|".join(NUMBER_WORDS) + r"|hundreds?|thousands?|dozens?|half|a third|two-thirds|a quarter|three quarters)\b", re.IGNORECASE)
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(word for word in NUMBER_WORDS if word != "zero")
+                          + r"|hundreds|thousands?|millions?|dozens?|half|a third|two-thirds|a quarter|three quarters)\b", re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z'’]+(?:[ -](?:and\s|of\s|upon-|the\s)?[A-Z][a-z'’]+)*")
 _DEFINITION = re.compile(r"\b(?:is|are|means|describes|refers\s+to|is\s+called|we\s+call|stands\s+for|is\s+defined\s+as)\b", re.IGNORECASE)
 DEFINITION_REACH = 120  # characters after the defined words in which "is", "means"... must come
@@ -48,8 +49,10 @@ def cue_strength(question: Question, text: str, known: str = "", term_start: int
     if question.wants_names:
         known = f"{asked} {known.lower()}"
         names = {name for name in _CAPITALISED.findall(text) if name.lower() not in known}
-        wanted = 2 if question.wants_list else 1
-        return 1.0 if len(names) >= wanted else 0.6 if names else 0.0
+        if question.wants_list:
+            return 1.0 if len(names) >= 2 else 0.6 if names else 0.0
+        # One name is wanted: "East Sussex" or "Ruth Halloran" says more than a lone capital ("Sunday").
+        return 1.0 if any(" " in name or "-" in name for name in names) else 0.7 if names else 0.0
     if question.kind == "why":
         return 1.0 if _REASON.search(text) else 0.5
     if question.wants_definition:

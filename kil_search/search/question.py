@@ -22,15 +22,17 @@ FRAME_WORDS = frozenset(
 )
 AUXILIARY_STARTS = frozenset("is are was were does do did can could should would will has have".split())
 NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "twenty": 20,
-}
+    word: value for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split())
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
 _LIST_QUESTION = re.compile(
     r"^\s*(?:what|which)\s+(?:are|were)\s+(?:the\s+|its\s+|their\s+)?(?P<count>\d+|" + "|".join(NUMBER_WORDS) + r")?\b",
     re.IGNORECASE,
 )
 _PLURAL_WHICH = re.compile(r"^\s*(?:which|what)\s+(?:\w+\s+)?\w+s\s+(?:are|were|have|had|did|do|joined|make|made)\b")
 _DEFINITION_QUESTION = re.compile(r"^\s*what\s+(?:is|was)\s+(?:a\s+|an\s+|the\s+)?\S|^\s*what\s+(?:does|do|did)\s+.+\s+(?:mean|stand\s+for)\b")
+_LATEST = re.compile(r"\b(?:now|nowadays|currently|current|latest|today|at\s+present|so\s+far|to\s+date|most\s+recent)\b")
 _HOW_MEASURE = re.compile(r"\bhow\s+(?:long|often|far|big|large|old|soon|early|late)\b", re.IGNORECASE)
 _TAKE_PART = re.compile(r"\b(?:take|takes|took|taken|taking)\s+part\b", re.IGNORECASE)
 _QUANTITY = re.compile(
@@ -55,6 +57,7 @@ class Question:
     wants_names: bool = False
     wants_definition: bool = False
     names: frozenset[str] = frozenset()  # terms written with a capital inside the question: names of things
+    wants_latest: bool = False  # "now", "currently": the most recent documents know best
 
     def is_name(self, term: str) -> bool:
         """True when the question wrote this term as a name (a place, an organisation, a report)."""
@@ -98,6 +101,7 @@ def analyse_question(text: str) -> Question:
         wants_names=kind in ("who", "where") or (kind == "which" and bool(_NAME_NOUNS.search(lowered))),
         wants_definition=kind == "what" and bool(_DEFINITION_QUESTION.match(lowered)) and len(terms) <= 4,
         names=names,
+        wants_latest=bool(_LATEST.search(lowered)),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..index.schema import text_analyzer
@@ -26,7 +26,10 @@ OWN_SHARE = 0.35  # the rest of the coverage comes from the unit with its surrou
 LIST_ITEM_WEIGHT = 0.5  # question words inside list items count half: the lead-in names the list
 INTRODUCTION_WEIGHT = 0.8  # ...and the sentences or headings a little before it nearly as much
 INTRODUCTION_UNITS = 5
-UNASKED_LIST = 0.85  # a list offered for a question that did not ask for one
+UNASKED_LIST = 0.75  # a list offered for a question that did not ask for one...
+ANNOUNCED_LIST = 0.9  # ...unless a line ending in a colon announces it
+UNASKED_ITEM_WEIGHT = 0.25  # question words in the items of a list nobody asked for
+RECENT_FLOOR = 0.85  # the oldest document's share when the question asks about now
 PHRASE_FLOOR = 0.88  # a candidate with none of the question's word pairs side by side keeps this share
 MIN_NEW_WORDS = 2  # an answer must say something the question did not
 _ANAPHOR = re.compile(r"^(?:It|Its|They|Their|These|This|Those|Such|He|She|His|Her|Both|Each)\b")
@@ -39,6 +42,7 @@ class PageText:
     fields: dict  # doc_id, title, doc_type, date, format, section, page...
     text: str
     retrieval: float  # the page's best passage score relative to the best page (0 to 1)
+    recency: float = 0.5  # the document's date among the retrieved documents' (0 oldest, 1 newest)
 
 
 @dataclass
@@ -51,6 +55,7 @@ class Candidate:
     before: str
     after: str
     heading: str
+    detail: dict = field(default_factory=dict)  # the score's parts, for tuning and debugging
 
 
 @lru_cache(maxsize=8192)
@@ -64,27 +69,31 @@ def score_page(question: Question, rarity: dict[str, float], page: PageText,
                document_words: frozenset[str] = frozenset()) -> list[Candidate]:
     """Return every unit of the page, and every list on it, as a scored candidate.
 
-    document_words are the words of the document's other retrieved pages: a name the question
-    gives (a place, an organisation) is half found when the document is about it.
+    document_words are the words found on several retrieved pages of the document: a name the
+    question gives (a place, an organisation) is half found when the document keeps coming back to it.
     """
-    units = split_units(page.text, page.fields.get("format") == "pdf")
+    hard_wrapped = page.fields.get("format") == "pdf"
+    units = split_units(page.text, hard_wrapped, whole_items=question.wants_list)
     if not units:
         return []
+    title = f'{page.fields.get("title", "")} {page.fields.get("doc_type", "")}'
+    title_words = analyse(title)[0]
+    if not any(term in title_words for term in question.names):
+        document_words = frozenset()  # only a document named by the question lends its names to every page
     page_words = analyse(page.text)[0]
     name_weights = {term: _name_weight(term, page_words, document_words) for term in question.terms if question.is_name(term)}
     headings = _headings(units)
-    title = f'{page.fields.get("title", "")} {page.fields.get("doc_type", "")}'
-    title_words = analyse(title)[0]
     total = sum(rarity.get(term, 0.0) for term in question.terms) or 1.0
     named = sum(rarity[term] for term in question.terms if term in title_words) / total >= NAMED_DOCUMENT_SHARE
     title_weight = NAMED_DOCUMENT_WEIGHT if named else TITLE_WEIGHT
     candidates = []
     for first in range(len(units)):
+        # A sentence that leans on this one ("They are ...") joins the answer: it may hold what was asked.
         last = first + 1 if _carries_on(units, first) else first
         text = " ".join(unit.text for unit in units[first:last + 1])
-        words, tokens = analyse(text)
+        words, tokens = analyse(units[first].text)
         heading_weights = _heading_weights(headings[first])
-        around = [analyse(units[i].text)[0] for i in (first - 1, last + 1) if 0 <= i < len(units) and units[i].kind != HEADING]
+        around = [analyse(units[i].text)[0] for i in (first - 1, first + 1) if 0 <= i < len(units) and units[i].kind != HEADING]
         own = sum(rarity[t] for t in question.terms if t in words)
         near = 0.0
         for term in question.terms:
@@ -92,13 +101,26 @@ def score_page(question: Question, rarity: dict[str, float], page: PageText,
             near += rarity[term] * max(weight, name_weights.get(term, 0.0))
         coverage = (OWN_SHARE * own + (1 - OWN_SHARE) * near) / total
         term_start = next((start for word, _, start in tokens if word in question.terms), None)
-        cue = _cue(question, text, title, term_start)
-        score = coverage * _proximity(question.terms, tokens) * _phrases(question.terms, tokens)
-        score *= _shape(question, units[first], text, words) * cue
-        score *= 0.95 + 0.05 * page.retrieval
-        candidates.append(_candidate(page, units, first, last, text, score, headings[first]))
+        parts = {"own": own / total, "near": near / total, "proximity": _proximity(question.terms, tokens),
+                 "phrases": _phrases(question.terms, tokens), "shape": _shape(question, units[first], text, analyse(text)[0]),
+                 "cue": _cue(question, text, title, term_start), "retrieval": 0.95 + 0.05 * page.retrieval,
+                 "recency": _recency(question, page)}
+        score = coverage
+        for factor in ("proximity", "phrases", "shape", "cue", "retrieval", "recency"):
+            score *= parts[factor]
+        candidate = _candidate(page, units, first, last, text, score, headings[first])
+        candidate.detail = parts
+        candidates.append(candidate)
+    if not question.wants_list:
+        units = split_units(page.text, hard_wrapped)
+        headings = _headings(units)
     candidates.extend(_list_candidates(question, rarity, page, units, headings, title, title_weight, total))
     return candidates
+
+
+def _recency(question: Question, page: PageText) -> float:
+    """Return a factor favouring the newest documents when the question asks how things stand now."""
+    return RECENT_FLOOR + (1 - RECENT_FLOOR) * page.recency if question.wants_latest else 1.0
 
 
 def _carries_on(units: tuple[Unit, ...], index: int) -> bool:
@@ -160,8 +182,9 @@ def _proximity(terms: list[str], tokens) -> float:
 
 
 def _phrases(terms: list[str], tokens) -> float:
-    """Return a factor for how many pairs of neighbouring question words stand together in the text too."""
-    pairs = set(zip(terms, terms[1:]))
+    """Return a factor for how many pairs of neighbouring question words found in the text stand together there too."""
+    present = {word for word, _, _ in tokens}
+    pairs = {(a, b) for a, b in zip(terms, terms[1:]) if a in present and b in present}
     if not pairs:
         return 1.0
     found = {(a[0], b[0]) for a, b in zip(tokens, tokens[1:]) if b[1] - a[1] <= 2} & pairs
@@ -219,20 +242,26 @@ def _list_candidates(question, rarity, page, units, headings, title, title_weigh
         lead_words = analyse(lead)[0] | analyse(headings[first][0] if headings[first] else "")[0]
         intro_words = frozenset().union(*(analyse(unit.text)[0] for unit in _introduction(units, first)))
         item_words = frozenset().union(*(analyse(units[i].text)[0] for i in range(first, last + 1)))
+        # When a list was asked for, the items may hold the question's words; otherwise the line
+        # announcing the list must: long lists hold half the dictionary.
+        item_weight = LIST_ITEM_WEIGHT if question.wants_list else UNASKED_ITEM_WEIGHT
         covered = 0.0
         for term in question.terms:
             if term in lead_words:
                 covered += rarity[term]
             elif term in intro_words:
-                covered += rarity[term] * INTRODUCTION_WEIGHT
+                covered += rarity[term] * (INTRODUCTION_WEIGHT if question.wants_list else NEIGHBOUR_WEIGHT)
             else:
-                weights = (LIST_ITEM_WEIGHT if term in item_words else 0.0, title_weight if term in title_words else 0.0)
+                weights = (item_weight if term in item_words else 0.0, title_weight if term in title_words else 0.0)
                 covered += rarity[term] * max(weights)
         items = sum(1 for i in range(first, last + 1) if units[i].kind == ITEM)
         text = "\n".join(([lead] if lead else []) + [units[i].text for i in range(first, last + 1)])
-        score = covered / total * (_cue(question, text, title) if question.wants_names else 1.0)
-        score *= 0.4 + 0.6 * list_count_fit(question, items) if question.wants_list else UNASKED_LIST
-        score *= 0.95 + 0.05 * page.retrieval
+        score = covered / total * (1.0 if question.wants_definition else _cue(question, text, title))
+        if question.wants_list:
+            score *= 0.4 + 0.6 * list_count_fit(question, items)
+        else:
+            score *= ANNOUNCED_LIST if lead.endswith(":") else UNASKED_LIST
+        score *= (0.95 + 0.05 * page.retrieval) * _recency(question, page)
         start = lead_index if lead_index is not None else first
         candidates.append(_candidate(page, units, start, last, text, score, headings[start]))
     return candidates

@@ -44,17 +44,19 @@ class Unit:
     number: int | None = None  # the item's number in a numbered list
 
 
-@lru_cache(maxsize=2048)
-def split_units(text: str, hard_wrapped: bool = True) -> tuple[Unit, ...]:
+@lru_cache(maxsize=4096)
+def split_units(text: str, hard_wrapped: bool = True, whole_items: bool = True) -> tuple[Unit, ...]:
     """Return the answer units of a page's text, in reading order.
 
     hard_wrapped says the text keeps a printed page's line breaks (PDF) and lines may need
     joining; otherwise (web pages) every line is a paragraph, list item or table row already.
+    With whole_items False, a list item of several sentences is cut into its sentences too.
     """
     units: list[Unit] = []
     for index, (kind, block, number) in enumerate(_blocks(_clean_lines(text), hard_wrapped)):
-        if kind == SENTENCE:
-            units.extend(Unit(sentence, SENTENCE, index) for sentence in split_sentences(block))
+        sentences = split_sentences(block) if kind == SENTENCE or (kind == ITEM and not whole_items) else [block]
+        if kind == SENTENCE or len(sentences) > 1:
+            units.extend(Unit(sentence, SENTENCE, index) for sentence in sentences)
         else:
             units.append(Unit(block, kind, index, number))
     return tuple(units)
@@ -69,6 +71,8 @@ def split_sentences(text: str) -> list[str]:
         last_word = before.rsplit(None, 1)[-1].lower() if before.split() else ""
         if last_word.rstrip(".") in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
             continue
+        if len(before.split()) <= 1 and len(before) <= 4:
+            continue  # "1." or "(a)" opening a list item, not a sentence
         sentences.append(text[start:match.end()].strip())
         start = match.end()
     tail = text[start:].strip()
