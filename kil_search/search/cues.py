@@ -16,10 +16,19 @@ _MONTH_YEAR = re.compile(rf"\b(?:{_MONTHS}|spring|summer|autumn|winter|early|lat
 _YEAR = re.compile(r"\b(?:in|since|from|by|until|during|of)?\s*(?:19|20)\d\d\b", re.IGNORECASE)
 _MONEY = re.compile(r"[£$€]\s?\d[\d,.]*(?:\s?(?:m|bn|k|million|billion|thousand)\b)?|\b\d[\d,.]*\s?(?:pounds|million|billion)\b", re.IGNORECASE)
 _PERCENT = re.compile(r"\b\d[\d.,]*\s?(?:%|per\s?cent|percent)", re.IGNORECASE)
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
-_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(word for word in NUMBER_WORDS if word != "zero")
+_NUMBER = re.compile(r"(?<![\w.\-/])\d[\d,]*(?:\.\d+)?(?![\w])")
+_REFERENCE = re.compile(r"\b(?:table|figure|fig\.|chapter|section|page|p\.|part|step|stage|principle|recommendation|no\.)\s+\d[\d.]*",
+                        re.IGNORECASE)
+_FRACTION = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine)\s+in\s+(?:two|three|four|five|six|seven|eight|nine|ten)\b"
+                       r"|\b(?:half|a\s+third|two-thirds|a\s+quarter|three\s+quarters)\b", re.IGNORECASE)
+_SHARE_QUESTION = re.compile(r"\b(?:share|proportion|percentage|per\s*cent|percent|%|fraction|how\s+many\s+of)\b", re.IGNORECASE)
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(word for word in NUMBER_WORDS if word not in ("zero", "one"))
                           + r"|hundreds|thousands?|millions?|dozens?|half|a third|two-thirds|a quarter|three quarters)\b", re.IGNORECASE)
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z'’]+(?:[ -](?:and\s|of\s|upon-|the\s)?[A-Z][a-z'’]+)*")
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z'’]+(?:[ -](?:(?:and|of|the|to|for|in|on|at|upon)[ -])?[A-Z][a-z'’]+)*")
+_NOT_NAMES = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday the this these those it its they their we our".split()
+)
 _DEFINITION = re.compile(r"\b(?:is|are|means|describes|refers\s+to|is\s+called|we\s+call|stands\s+for|is\s+defined\s+as)\b", re.IGNORECASE)
 DEFINITION_REACH = 120  # characters after the defined words in which "is", "means"... must come
 _REASON = re.compile(r"\b(?:because|so\s+that|in\s+order\s+to|the\s+reason|since|as\s+a\s+result|which\s+is\s+why|that\s+is\s+why)\b", re.IGNORECASE)
@@ -43,12 +52,16 @@ def cue_strength(question: Question, text: str, known: str = "", term_start: int
             return 1.0
         return 0.6 if _new(_PERCENT, text, asked) or _new(_NUMBER, _without_dates(text), asked) else 0.0
     if question.kind == "how_many":
+        if _SHARE_QUESTION.search(asked):
+            if _new(_PERCENT, text, asked) or _new(_FRACTION, text, asked):
+                return 1.0
+            return 0.5 if _new(_NUMBER, _without_dates(text), asked) else 0.0
         if _new(_PERCENT, text, asked) or _new(_NUMBER, _without_dates(text), asked) or _new(_NUMBER_WORD, text, asked):
             return 1.0
         return 0.0
     if question.wants_names:
         known = f"{asked} {known.lower()}"
-        names = {name for name in _CAPITALISED.findall(text) if name.lower() not in known}
+        names = {name for name in _CAPITALISED.findall(text) if name.lower() not in known and name.lower() not in _NOT_NAMES}
         if question.wants_list:
             return 1.0 if len(names) >= 2 else 0.6 if names else 0.0
         # One name is wanted: "East Sussex" or "Ruth Halloran" says more than a lone capital ("Sunday").
@@ -89,5 +102,6 @@ def _without_dates(text: str) -> str:
     """Remove dates and years so that a year does not pass for a count."""
     text = _FULL_DATE.sub(" ", text)
     text = _MONTH_YEAR.sub(" ", text)
-    text = re.sub(r"\[\d+\]", " ", text)  # endnote markers are not counts
+    text = re.sub(r"\[\d+\]", " ", text)  # endnote markers are not counts...
+    text = _REFERENCE.sub(" ", text)  # ...nor are "Table 2.1" or "chapter 7"
     return re.sub(r"\b(?:19|20)\d\d(?:[-/]\d\d)?\b", " ", text)

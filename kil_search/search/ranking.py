@@ -29,6 +29,8 @@ INTRODUCTION_UNITS = 5
 UNASKED_LIST = 0.75  # a list offered for a question that did not ask for one...
 ANNOUNCED_LIST = 0.9  # ...unless a line ending in a colon announces it
 UNASKED_ITEM_WEIGHT = 0.25  # question words in the items of a list nobody asked for
+FOCUS_FLOOR = 0.7  # a unit holding none of the question's words other than names keeps this share...
+FOCUS_ENOUGH = 0.4  # ...and one holding this share of their weight keeps all of its score
 RECENT_FLOOR = 0.85  # the oldest document's share when the question asks about now
 PHRASE_FLOOR = 0.88  # a candidate with none of the question's word pairs side by side keeps this share
 MIN_NEW_WORDS = 2  # an answer must say something the question did not
@@ -104,9 +106,9 @@ def score_page(question: Question, rarity: dict[str, float], page: PageText,
         parts = {"own": own / total, "near": near / total, "proximity": _proximity(question.terms, tokens),
                  "phrases": _phrases(question.terms, tokens), "shape": _shape(question, units[first], text, analyse(text)[0]),
                  "cue": _cue(question, text, title, term_start), "retrieval": 0.95 + 0.05 * page.retrieval,
-                 "recency": _recency(question, page)}
+                 "recency": _recency(question, page), "focus": _focus(question, rarity, words)}
         score = coverage
-        for factor in ("proximity", "phrases", "shape", "cue", "retrieval", "recency"):
+        for factor in ("proximity", "phrases", "shape", "cue", "retrieval", "recency", "focus"):
             score *= parts[factor]
         candidate = _candidate(page, units, first, last, text, score, headings[first])
         candidate.detail = parts
@@ -116,6 +118,20 @@ def score_page(question: Question, rarity: dict[str, float], page: PageText,
         headings = _headings(units)
     candidates.extend(_list_candidates(question, rarity, page, units, headings, title, title_weight, total))
     return candidates
+
+
+def _focus(question: Question, rarity: dict[str, float], words: frozenset[str]) -> float:
+    """Return a factor for whether the unit itself holds what is asked about, not just the names around it.
+
+    Names ("the Lloyds Bank Foundation") may be lent by headings and titles; the other words
+    ("chief executive", "left") are what the question is about and must be in the sentence.
+    """
+    asked_about = [term for term in question.terms if not question.is_name(term)]
+    weight = sum(rarity[term] for term in asked_about)
+    if not weight:
+        return 1.0
+    share = sum(rarity[term] for term in asked_about if term in words) / weight
+    return min(1.0, FOCUS_FLOOR + (1 - FOCUS_FLOOR) * share / FOCUS_ENOUGH)
 
 
 def _recency(question: Question, page: PageText) -> float:
