@@ -253,7 +253,9 @@ def _list_candidates(question, rarity, page, units, headings, title, title_weigh
     candidates = []
     title_words = analyse(title)[0]
     for first, last in _list_runs(units):
-        lead_index = first - 1 if first > 0 and units[first - 1].kind != ITEM else None
+        # The line announcing the list ("The principles are:") leads the answer; other lines before it are context.
+        announces = first > 0 and units[first - 1].kind not in (ITEM, HEADING) and units[first - 1].text.endswith(":")
+        lead_index = first - 1 if announces else None
         lead = units[lead_index].text if lead_index is not None else ""
         lead_words = analyse(lead)[0] | analyse(headings[first][0] if headings[first] else "")[0]
         intro_words = frozenset().union(*(analyse(unit.text)[0] for unit in _introduction(units, first)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, send_file
 
 from ..errors import IndexMissingError
+from ..search.answer import answer_question, looks_like_question
 from .security import STORED_HTML_POLICY, STORED_PDF_POLICY
 from .common import corpus_file, find_document, int_arg, query_arg, search_service
 from .documents import document_view
@@ -24,7 +25,18 @@ def home():
 
 @blueprint.get("/search")
 def search():
-    """Show a page of results for ?q=."""
+    """Show a page of results for ?q=, with an answer card above them when q reads as a question."""
+    return _results_page(always_answer=False)
+
+
+@blueprint.get("/ask")
+def ask():
+    """Show the answer card for ?q= above the results, whether or not it reads as a question."""
+    return _results_page(always_answer=True)
+
+
+def _results_page(always_answer: bool):
+    """Render the results page, answering the question on its first page."""
     text = query_arg()
     if not text:
         return render_template("home.html", documents=None, empty_query=True)
@@ -33,9 +45,11 @@ def search():
     per_page = int_arg("per_page", settings.per_page, 1, settings.max_per_page)
     try:
         results = search_service().search(text, page=page, per_page=per_page)
+        wanted = page == 1 and (always_answer or looks_like_question(text))
+        answer = answer_question(search_service(), text) if wanted else None
     except IndexMissingError:
         return render_template("error.html", code=503, message="The search index has not been built yet."), 503
-    return render_template("search.html", q=text, results=results)
+    return render_template("search.html", q=text, results=results, answer=answer)
 
 
 @blueprint.get("/documents/<path:doc_id>")
