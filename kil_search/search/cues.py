@@ -30,6 +30,7 @@ _NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday the this these those it its they their we our".split()
 )
 _DEFINITION = re.compile(r"\b(?:is|are|means|describes|refers\s+to|is\s+called|we\s+call|stands\s+for|is\s+defined\s+as)\b", re.IGNORECASE)
+_WORDS_AFTER = re.compile(r"(?:[\s-]+[\w'’]+){1,3}")
 DEFINITION_REACH = 120  # characters after the defined words in which "is", "means"... must come
 _REASON = re.compile(r"\b(?:because|so\s+that|in\s+order\s+to|the\s+reason|since|as\s+a\s+result|which\s+is\s+why|that\s+is\s+why)\b", re.IGNORECASE)
 
@@ -56,9 +57,13 @@ def cue_strength(question: Question, text: str, known: str = "", term_start: int
             if _new(_PERCENT, text, asked) or _new(_FRACTION, text, asked):
                 return 1.0
             return 0.5 if _new(_NUMBER, _without_dates(text), asked) else 0.0
-        if _new(_PERCENT, text, asked) or _new(_NUMBER, _without_dates(text), asked) or _new(_NUMBER_WORD, text, asked):
+        counts = [match for pattern in (_NUMBER, _NUMBER_WORD) for match in pattern.finditer(_without_dates(text))
+                  if match.group(0).strip().lower() not in asked]
+        if not counts and not _new(_PERCENT, text, asked):
+            return 0.0
+        if not question.counted or any(_counts(text, match.end(), question.counted) for match in counts):
             return 1.0
-        return 0.0
+        return 0.8  # a number, but not of the thing asked about
     if question.wants_names:
         known = f"{asked} {known.lower()}"
         names = {name for name in _CAPITALISED.findall(text) if name.lower() not in known and name.lower() not in _NOT_NAMES}
@@ -91,6 +96,12 @@ def inline_list_items(text: str) -> int:
         return 0
     parts = [part for part in re.split(r";|,\s*(?:and\s+)?|\s+and\s+", tail) if part.strip()]
     return len(parts) if len(parts) >= 2 else 0
+
+
+def _counts(text: str, end: int, counted: str) -> bool:
+    """True when the words just after a number (at most three) include the counted noun: "375 community assets"."""
+    following = _WORDS_AFTER.match(text, end)
+    return bool(following) and any(word.lower().startswith(counted) for word in following.group(0).split())
 
 
 def _new(pattern: re.Pattern, text: str, asked: str) -> bool:

@@ -58,6 +58,7 @@ class Question:
     wants_definition: bool = False
     names: frozenset[str] = frozenset()  # terms written with a capital inside the question: names of things
     wants_latest: bool = False  # "now", "currently": the most recent documents know best
+    counted: str = ""  # for "how many X", the analysed X: a number right before it answers best
 
     def is_name(self, term: str) -> bool:
         """True when the question wrote this term as a name (a place, an organisation, a report)."""
@@ -102,6 +103,7 @@ def analyse_question(text: str) -> Question:
         wants_definition=kind == "what" and bool(_DEFINITION_QUESTION.match(lowered)) and len(terms) <= 4,
         names=names,
         wants_latest=bool(_LATEST.search(lowered)),
+        counted=_counted(text, terms),
     )
 
 
@@ -118,6 +120,15 @@ def content_terms(text: str) -> tuple[list[str], list[str]]:
         terms.append(token.text)
         words.append(surface)
     return terms, words
+
+
+def _counted(text: str, terms: list[str]) -> str:
+    """Return the analysed noun a "how many" question counts ("how many community assets" gives "asset")."""
+    match = re.search(r"\bhow\s+many\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)", text, re.IGNORECASE)
+    if not match:
+        return ""
+    counted = [term for term in content_terms(match.group(1))[0] if term in terms]
+    return counted[-1] if counted else ""
 
 
 def _kind(lowered: str) -> str:

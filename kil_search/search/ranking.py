@@ -90,8 +90,8 @@ def score_page(question: Question, rarity: dict[str, float], page: PageText,
     title_weight = NAMED_DOCUMENT_WEIGHT if named else TITLE_WEIGHT
     candidates = []
     for first in range(len(units)):
-        # A sentence that leans on this one ("They are ...") joins the answer: it may hold what was asked.
-        last = first + 1 if _carries_on(units, first) else first
+        # For "what is X", a sentence leaning on this one ("They are ...") may hold the definition: it joins the answer.
+        last = first + 1 if question.wants_definition and _carries_on(units, first) else first
         text = " ".join(unit.text for unit in units[first:last + 1])
         words, tokens = analyse(units[first].text)
         heading_weights = _heading_weights(headings[first])
