@@ -18,8 +18,8 @@ from .results import file_url, passage_url
 __all__ = ["Answer", "AnswerResult", "answer_question", "looks_like_question"]
 
 # Calibrated on benchmarks/questions.toml (python benchmarks/answers.py): below this no sentence is trusted.
-CONFIDENT_SCORE = 0.5
-ALTERNATIVE_SCORE = 0.4
+CONFIDENT_SCORE = 0.55
+ALTERNATIVE_SCORE = 0.45
 MAX_ALTERNATIVES = 3
 SHOWN_PASSAGES = 3
 LINK_TERMS = 3
@@ -126,6 +126,7 @@ def rank_candidates(service, question: str) -> tuple[Question, Retrieved, list[C
     """Return the read question, what retrieval found and every candidate answer, best first."""
     asked = analyse_question(question)
     found = retrieve(service, asked)
+    found.rarity = {term: rarity * asked.weight(term) for term, rarity in found.rarity.items()}
     document_words = _recurring_words(found.pages)
     _rank_dates(found.pages)
     candidates = [candidate for page in found.pages

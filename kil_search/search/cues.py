@@ -21,6 +21,11 @@ _REFERENCE = re.compile(r"\b(?:table|figure|fig\.|chapter|section|page|p\.|part|
                         re.IGNORECASE)
 _FRACTION = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine)\s+in\s+(?:two|three|four|five|six|seven|eight|nine|ten)\b"
                        r"|\b(?:half|a\s+third|two-thirds|a\s+quarter|three\s+quarters)\b", re.IGNORECASE)
+_DURATION = re.compile(
+    r"\b(?:\d+|" + "|".join(NUMBER_WORDS) + r"|a|one|several|many|a\s+few)(?:\s*(?:to|or|-|–)\s*(?:\d+|" + "|".join(NUMBER_WORDS)
+    + r"))?[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b", re.IGNORECASE)
+_FREQUENCY = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|every|each\s+(?:day|week|month|year)|"
+                        r"once|twice|\w+\s+times|a\s+(?:day|week|month|year)|per\s+(?:day|week|month|year)|regularly)\b", re.IGNORECASE)
 _SHARE_QUESTION = re.compile(r"\b(?:share|proportion|percentage|per\s*cent|percent|%|fraction|how\s+many\s+of)\b", re.IGNORECASE)
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(word for word in NUMBER_WORDS if word not in ("zero", "one"))
                           + r"|hundreds|thousands?|millions?|dozens?|half|a third|two-thirds|a quarter|three quarters)\b", re.IGNORECASE)
@@ -52,6 +57,12 @@ def cue_strength(question: Question, text: str, known: str = "", term_start: int
         if _new(_MONEY, text, asked):
             return 1.0
         return 0.6 if _new(_PERCENT, text, asked) or _new(_NUMBER, _without_dates(text), asked) else 0.0
+    if question.kind == "how_long":
+        if _new(_DURATION, text, asked):
+            return 1.0
+        return 0.3 if _new(_NUMBER, _without_dates(text), asked) or _new(_NUMBER_WORD, text, asked) else 0.0
+    if question.kind == "how_often":
+        return 1.0 if _new(_FREQUENCY, text, asked) else 0.0
     if question.kind == "how_many":
         if _SHARE_QUESTION.search(asked):
             if _new(_PERCENT, text, asked) or _new(_FRACTION, text, asked):

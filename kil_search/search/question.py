@@ -18,7 +18,9 @@ FRAME_WORDS = frozenset(
     they them its i me my mine our ours you your he she his her it about any some tell give list name
     explain describe please know say said according kind sort type whether anything something
     mean means meant happen happened happens exactly up out now current currently still ever also just
-    actually really get gets got gave given giving gives take takes took taken taking go goes went come came""".split()
+    actually really during within between among across through throughout towards toward upon via per around
+    against without under over since until while whilst before after than then very more most such each every
+    other another get gets got become becomes became becoming gave given giving gives take takes took taken taking go goes went come came""".split()
 )
 AUXILIARY_STARTS = frozenset("is are was were does do did can could should would will has have".split())
 NUMBER_WORDS = {
@@ -32,6 +34,9 @@ _LIST_QUESTION = re.compile(
 )
 _PLURAL_WHICH = re.compile(r"^\s*(?:which|what)\s+(?:\w+\s+)?\w+s\s+(?:are|were|have|had|did|do|joined|make|made)\b")
 _DEFINITION_QUESTION = re.compile(r"^\s*what\s+(?:is|was)\s+(?:a\s+|an\s+|the\s+)?\S|^\s*what\s+(?:does|do|did)\s+.+\s+(?:mean|stand\s+for)\b")
+ADJUNCT_WEIGHT = 0.5
+_ADJUNCT = re.compile(r"\b(?:during|throughout|before|after|since|until)\s+((?:the\s+|a\s+|an\s+|this\s+|that\s+|last\s+)?[\w'’-]+(?:\s+[\w'’-]+)?)",
+                      re.IGNORECASE)
 _LATEST = re.compile(r"\b(?:now|nowadays|currently|current|latest|today|at\s+present|so\s+far|to\s+date|most\s+recent)\b")
 _HOW_MEASURE = re.compile(r"\bhow\s+(?:long|often|far|big|large|old|soon|early|late)\b", re.IGNORECASE)
 _TAKE_PART = re.compile(r"\b(?:take|takes|took|taken|taking)\s+part\b", re.IGNORECASE)
@@ -59,6 +64,11 @@ class Question:
     names: frozenset[str] = frozenset()  # terms written with a capital inside the question: names of things
     wants_latest: bool = False  # "now", "currently": the most recent documents know best
     counted: str = ""  # for "how many X", the analysed X: a number right before it answers best
+    adjuncts: frozenset[str] = frozenset()  # terms of "during the pandemic"-like qualifiers: they narrow, they seldom identify
+
+    def weight(self, term: str) -> float:
+        """Return how much a term matters next to the others (qualifiers of time count half)."""
+        return ADJUNCT_WEIGHT if term in self.adjuncts and term not in self.names else 1.0
 
     def is_name(self, term: str) -> bool:
         """True when the question wrote this term as a name (a place, an organisation, a report)."""
@@ -104,6 +114,7 @@ def analyse_question(text: str) -> Question:
         names=names,
         wants_latest=bool(_LATEST.search(lowered)),
         counted=_counted(text, terms),
+        adjuncts=frozenset(term for phrase in _ADJUNCT.findall(text) for term in content_terms(phrase)[0]),
     )
 
 
@@ -133,7 +144,11 @@ def _counted(text: str, terms: list[str]) -> str:
 
 def _kind(lowered: str) -> str:
     """Classify the question by its opening words."""
-    if re.search(r"\bhow\s+many\b|\bhow\s+long\b|\bhow\s+often\b|\bwhat\s+(?:number|proportion|percentage|share)\b", lowered):
+    if re.search(r"\bhow\s+long\b|\bfor\s+how\s+many\s+(?:years|months|weeks|days)\b", lowered):
+        return "how_long"
+    if re.search(r"\bhow\s+often\b|\bhow\s+frequently\b", lowered):
+        return "how_often"
+    if re.search(r"\bhow\s+many\b|\bwhat\s+(?:number|proportion|percentage|share)\b", lowered):
         return "how_many"
     if _QUANTITY.search(lowered):
         return "how_much" if _QUANTITY.search(lowered).group("noun") in _MONEY_NOUNS else "how_many"

@@ -277,8 +277,10 @@ def _list_candidates(question, rarity, page, units, headings, title, title_weigh
         score = covered / total * (1.0 if question.wants_definition else _cue(question, text, title))
         if question.wants_list:
             score *= 0.4 + 0.6 * list_count_fit(question, items)
+        elif question.wants_names or not lead.endswith(":"):
+            score *= UNASKED_LIST  # "which council was first" wants one name, not a list of them
         else:
-            score *= ANNOUNCED_LIST if lead.endswith(":") else UNASKED_LIST
+            score *= ANNOUNCED_LIST
         score *= (0.95 + 0.05 * page.retrieval) * _recency(question, page)
         start = lead_index if lead_index is not None else first
         candidates.append(_candidate(page, units, start, last, text, score, headings[start]))
