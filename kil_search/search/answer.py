@@ -20,6 +20,7 @@ __all__ = ["Answer", "AnswerResult", "answer_question", "looks_like_question"]
 # Calibrated on benchmarks/questions.toml (python benchmarks/answers.py): below this no sentence is trusted.
 CONFIDENT_SCORE = 0.55
 ALTERNATIVE_SCORE = 0.45
+UNKNOWN_WORD = 0.8  # the share of confidence kept when a question word appears nowhere in the library
 MAX_ALTERNATIVES = 3
 SHOWN_PASSAGES = 3
 LINK_TERMS = 3
@@ -105,7 +106,7 @@ def answer_question(service, question: str, confident_score: float = CONFIDENT_S
     """Answer question from the passages the search service finds; None when nothing is convincing."""
     started = time.perf_counter()
     asked, found, candidates = rank_candidates(service, question)
-    terms = frozenset(asked.terms)
+    terms = frozenset(asked.search_terms)
     answer, alternatives = None, []
     if candidates and candidates[0].score >= confident_score:
         answer = _answer(service, candidates[0], terms)
@@ -131,6 +132,9 @@ def rank_candidates(service, question: str) -> tuple[Question, Retrieved, list[C
     _rank_dates(found.pages)
     candidates = [candidate for page in found.pages
                   for candidate in score_page(asked, found.rarity, page, document_words[page.fields["doc_id"]])]
+    if candidates and service.unknown_terms(asked.search_terms):
+        for candidate in candidates:  # the library never uses one of the question's words: less sure of everything
+            candidate.score *= UNKNOWN_WORD
     candidates.sort(key=lambda candidate: candidate.score, reverse=True)
     return asked, found, candidates
 

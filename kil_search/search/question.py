@@ -39,9 +39,10 @@ _ADJUNCT = re.compile(r"\b(?:during|throughout|before|after|since|until)\s+((?:t
                       re.IGNORECASE)
 _LATEST = re.compile(r"\b(?:now|nowadays|currently|current|latest|today|at\s+present|so\s+far|to\s+date|most\s+recent)\b")
 _HOW_MEASURE = re.compile(r"\bhow\s+(?:long|often|far|big|large|old|soon|early|late)\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’]s$")
 _TAKE_PART = re.compile(r"\b(?:take|takes|took|taken|taking)\s+part\b", re.IGNORECASE)
 _QUANTITY = re.compile(
-    r"^\s*what\s+(?:is|was|are|were)\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?(?P<noun>population|number|size|amount|"
+    r"^\s*what\s+(?:is|was|are|were)\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?(?P<noun>population|size|amount|"
     r"cost|costs|budget|value|income|price|rate|percentage|proportion|share|total|score|average|salary|turnover|figure)\b"
 )
 _MONEY_NOUNS = frozenset("cost costs budget value income price salary turnover".split())
@@ -62,6 +63,7 @@ class Question:
     wants_names: bool = False
     wants_definition: bool = False
     names: frozenset[str] = frozenset()  # terms written with a capital inside the question: names of things
+    stems: dict[str, str] = field(default_factory=dict)  # each term's analysed form in the index (names are kept as written)
     wants_latest: bool = False  # "now", "currently": the most recent documents know best
     counted: str = ""  # for "how many X", the analysed X: a number right before it answers best
     adjuncts: frozenset[str] = frozenset()  # terms of "during the pandemic"-like qualifiers: they narrow, they seldom identify
@@ -69,6 +71,11 @@ class Question:
     def weight(self, term: str) -> float:
         """Return how much a term matters next to the others (qualifiers of time count half)."""
         return ADJUNCT_WEIGHT if term in self.adjuncts and term not in self.names else 1.0
+
+    @property
+    def search_terms(self) -> list[str]:
+        """Return the terms as the index analyses them, for searching and highlighting."""
+        return list(dict.fromkeys(self.stems.get(term, term) for term in self.terms))
 
     def is_name(self, term: str) -> bool:
         """True when the question wrote this term as a name (a place, an organisation, a report)."""
@@ -98,10 +105,13 @@ def analyse_question(text: str) -> Question:
     if list_match and list_match.group("count"):
         raw = list_match.group("count")
         count = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw)
-    terms, words = content_terms(text)
+    stemmed, words = content_terms(text)
     first_word = _WORD.search(text)
-    names = frozenset(term for term, word in zip(terms, words)
-                      if word[:1].isupper() and not (first_word and first_word.start() == text.find(word)))
+    is_name = [word[:1].isupper() and not (first_word and first_word.start() == text.find(word)) for word in words]
+    # A name is matched as written: stemming would make "Locality" the common word "local".
+    terms = [_POSSESSIVE.sub("", word.lower()) if name else term for term, word, name in zip(stemmed, words, is_name)]
+    names = frozenset(term for term, name in zip(terms, is_name) if name)
+    stems = dict(zip(terms, stemmed))
     return Question(
         text=text,
         kind=kind,
@@ -112,6 +122,7 @@ def analyse_question(text: str) -> Question:
         wants_names=kind in ("who", "where") or (kind == "which" and bool(_NAME_NOUNS.search(lowered))),
         wants_definition=kind == "what" and bool(_DEFINITION_QUESTION.match(lowered)) and len(terms) <= 4,
         names=names,
+        stems=stems,
         wants_latest=bool(_LATEST.search(lowered)),
         counted=_counted(text, terms),
         adjuncts=frozenset(term for phrase in _ADJUNCT.findall(text) for term in content_terms(phrase)[0]),
@@ -134,12 +145,12 @@ def content_terms(text: str) -> tuple[list[str], list[str]]:
 
 
 def _counted(text: str, terms: list[str]) -> str:
-    """Return the analysed noun a "how many" question counts ("how many community assets" gives "asset")."""
+    """Return the analysed word a "how many" question counts ("how many councils joined" gives "council")."""
     match = re.search(r"\bhow\s+many\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)", text, re.IGNORECASE)
     if not match:
         return ""
     counted = [term for term in content_terms(match.group(1))[0] if term in terms]
-    return counted[-1] if counted else ""
+    return counted[0] if counted else ""
 
 
 def _kind(lowered: str) -> str:
@@ -148,7 +159,7 @@ def _kind(lowered: str) -> str:
         return "how_long"
     if re.search(r"\bhow\s+often\b|\bhow\s+frequently\b", lowered):
         return "how_often"
-    if re.search(r"\bhow\s+many\b|\bwhat\s+(?:number|proportion|percentage|share)\b", lowered):
+    if re.search(r"\bhow\s+many\b|\bwhat\s+(?:number|proportion|percentage|share)\b|^\s*what\s+(?:is|was)\s+the\s+(?:total\s+)?number\s+of\b", lowered):
         return "how_many"
     if _QUANTITY.search(lowered):
         return "how_much" if _QUANTITY.search(lowered).group("noun") in _MONEY_NOUNS else "how_many"

@@ -6,12 +6,15 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StopFilter
+
 from ..index.schema import text_analyzer
 from .cues import cue_strength, inline_list_items, list_count_fit
 from .question import Question
 from .sentences import HEADING, ITEM, ROW, SENTENCE, Unit, split_units
 
 _ANALYZER = text_analyzer()
+_AS_WRITTEN = RegexTokenizer() | LowercaseFilter() | StopFilter()  # the same tokens and positions, unstemmed
 
 # How much a question word found only around a unit counts, against one found in it.
 HEADING_WEIGHTS = (0.6, 0.45, 0.3)  # the nearest heading above, the one above that...
@@ -19,8 +22,8 @@ TITLE_WEIGHT = 0.5  # the document's title or type ("report", "guide")
 NAMED_DOCUMENT_SHARE = 0.3  # when the title holds this share of the question, the question names the document...
 NAMED_DOCUMENT_WEIGHT = 1.0  # ...and its title words count as found in every sentence of it
 NAME_IN_HEADING = 0.9  # a name the question gives, found in a heading above the unit or in the title
-NAME_ON_PAGE = 0.7  # ...found elsewhere on the page
-NAME_IN_DOCUMENT = 0.55  # ...found on another retrieved page of the document
+NAME_ON_PAGE = 0.5  # ...found elsewhere on the page
+NAME_IN_DOCUMENT = 0.4  # ...found on another retrieved page of the document
 NEIGHBOUR_WEIGHT = 0.35
 OWN_SHARE = 0.35  # the rest of the coverage comes from the unit with its surroundings
 LIST_ITEM_WEIGHT = 0.5  # question words inside list items count half: the lead-in names the list
@@ -62,8 +65,11 @@ class Candidate:
 
 @lru_cache(maxsize=8192)
 def analyse(text: str) -> tuple[frozenset[str], tuple[tuple[str, int, int], ...]]:
-    """Return the analysed words of text and (word, position, start character) triples."""
-    tokens = tuple((token.text, token.pos, token.startchar) for token in _ANALYZER(text, positions=True, chars=True))
+    """Return the words of text, both analysed and as written (lower case), and (word, position, start) triples."""
+    stemmed = [(token.text, token.pos, token.startchar) for token in _ANALYZER(text, positions=True, chars=True)]
+    written = [(token.text, token.pos, token.startchar) for token in _AS_WRITTEN(text, positions=True, chars=True)]
+    tokens = tuple(sorted(stemmed + [token for token, stem in zip(written, stemmed) if token[0] != stem[0]],
+                          key=lambda token: token[1]))
     return frozenset(word for word, _, _ in tokens), tokens
 
 
@@ -199,12 +205,14 @@ def _proximity(terms: list[str], tokens) -> float:
 
 def _phrases(terms: list[str], tokens) -> float:
     """Return a factor for how many pairs of neighbouring question words found in the text stand together there too."""
-    present = {word for word, _, _ in tokens}
-    pairs = {(a, b) for a, b in zip(terms, terms[1:]) if a in present and b in present}
+    positions: dict[str, list[int]] = {}
+    for word, position, _ in tokens:
+        positions.setdefault(word, []).append(position)
+    pairs = {(a, b) for a, b in zip(terms, terms[1:]) if a in positions and b in positions}
     if not pairs:
         return 1.0
-    found = {(a[0], b[0]) for a, b in zip(tokens, tokens[1:]) if b[1] - a[1] <= 2} & pairs
-    return PHRASE_FLOOR + (1 - PHRASE_FLOOR) * len(found) / len(pairs)
+    together = sum(1 for a, b in pairs if any(0 < q - p <= 2 for p in positions[a] for q in positions[b]))
+    return PHRASE_FLOOR + (1 - PHRASE_FLOOR) * together / len(pairs)
 
 
 def _shape(question: Question, unit: Unit, text: str, words: frozenset[str]) -> float:
@@ -215,8 +223,6 @@ def _shape(question: Question, unit: Unit, text: str, words: frozenset[str]) -> 
     factor = 1.0
     if unit.kind == HEADING:
         factor *= 0.7
-    elif unit.kind == ITEM and not question.wants_list:
-        factor *= UNASKED_LIST  # one item of a list is seldom the whole answer
     elif length < 5 and unit.kind != ROW:
         factor *= 0.75
     if length > 70:

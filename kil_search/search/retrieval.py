@@ -16,6 +16,10 @@ MAX_PAGES = 24
 TITLE_SHARE = 0.2
 TITLED_DOCUMENTS = 2
 TITLED_PASSAGES = 12
+CONFLATED_NAME_RARITY = 3.0
+# Inverse document frequency raised to this power weighs each question word: above 1, one rare word
+# missing from a sentence costs more than several common ones found (set on benchmarks/questions.toml).
+RARITY_POWER = 1.5
 
 
 @dataclass
@@ -31,13 +35,15 @@ def retrieve(service, question: Question) -> Retrieved:
     """Return the best pages for the question's terms, plus the best pages of documents its title words name."""
     if not question.terms:
         return Retrieved([], [], {})
-    hits = service.top_passages(passage_query(question.terms), RETRIEVED_PASSAGES)
+    hits = service.top_passages(passage_query(question.search_terms), RETRIEVED_PASSAGES)
     if not hits:
         return Retrieved([], [], {})
-    rarity = service.term_rarity(question.terms)
+    by_stem = service.term_rarity(question.search_terms)
+    rarity = {term: _rarity(question, term, by_stem) ** RARITY_POWER for term in question.terms}
     best = hits[0]["score"] or 1.0
     chosen = _choose_pages(hits, best, {}, PAGES_PER_DOCUMENT, MAX_PAGES)
     for doc_id, rest in _titled_documents(service, question, rarity):
+        rest = list(dict.fromkeys(question.stems.get(term, term) for term in rest))
         titled = service.top_passages(passage_query(rest), TITLED_PASSAGES, doc_id=doc_id)
         chosen.update(_choose_pages(titled, best, chosen, PAGES_PER_DOCUMENT, PAGES_PER_DOCUMENT))
     pages = []
@@ -46,6 +52,12 @@ def retrieve(service, question: Question) -> Retrieved:
         if parts:
             pages.append(PageText(parts[0], "\n".join(part.get("text", "") for part in parts), min(1.0, retrieval)))
     return Retrieved(pages, hits, rarity)
+
+
+def _rarity(question: Question, term: str, by_stem: dict[str, float]) -> float:
+    """Return a term's rarity; a name whose stem is a common word ("Locality", "local") is rarer than the word."""
+    stem = question.stems.get(term, term)
+    return max(by_stem[stem], CONFLATED_NAME_RARITY) if stem != term else by_stem[stem]
 
 
 def _choose_pages(hits: list[dict], best: float, taken: dict, per_document: int, most: int) -> dict:
@@ -66,7 +78,7 @@ def _choose_pages(hits: list[dict], best: float, taken: dict, per_document: int,
 def _titled_documents(service, question: Question, rarity: dict[str, float]) -> list[tuple[str, list[str]]]:
     """Return (doc_id, terms its title lacks) for documents whose titles name a good share of the question."""
     total = sum(rarity.values()) or 1.0
-    titles = service.top_passages(passage_query(question.terms, {"title": 1.0}), 10, one_per_document=True)
+    titles = service.top_passages(passage_query(question.search_terms, {"title": 1.0}), 10, one_per_document=True)
     found: dict[str, tuple[float, list[str]]] = {}
     for hit in titles:
         if hit["doc_id"] in found:

@@ -146,6 +146,11 @@ class SearchService:
         searcher = self.searcher()
         return {term: searcher.idf("text", term) for term in terms}
 
+    def unknown_terms(self, terms) -> set[str]:
+        """Return the analysed terms that no passage contains."""
+        reader = self.searcher().reader()
+        return {term for term in terms if reader.doc_frequency("text", term) == 0}
+
     def document(self, doc_id: str) -> dict | None:
         """Return a document's stored record (fields plus details), or None if not indexed."""
         record = self.searcher().document(record_id=f"doc:{doc_id}")
