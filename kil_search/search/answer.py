@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from markupsafe import Markup
-
+from .answer_types import Answer, AnswerResult, RelevantPassage
+from .candidates import Candidate, words_of_page
 from .excerpts import find_matches, make_excerpt
 from .question import Question, analyse_question, looks_like_question
-from .ranking import Candidate, analyse, score_page
+from .ranking import score_page
 from .retrieval import Retrieved, retrieve
 from .results import file_url, passage_url
 
@@ -24,82 +23,6 @@ UNKNOWN_WORD = 0.8  # the share of confidence kept when a question word appears 
 MAX_ALTERNATIVES = 3
 SHOWN_PASSAGES = 3
 LINK_TERMS = 3
-
-
-@dataclass
-class Answer:
-    """An answer found in one document: the text, a sentence of context either side, where it is."""
-
-    text: str
-    before: str
-    after: str
-    document: dict  # id, title, type, date
-    format: str
-    page: int
-    section: str
-    url: str
-    score: float
-    terms: frozenset[str] = frozenset()
-
-    @property
-    def context(self) -> str:
-        """Return the answer with its sentence of context either side."""
-        return " ".join(part for part in (self.before, self.text, self.after) if part)
-
-    def html(self, part: str = "text") -> Markup:
-        """Return the answer text (or its before/after context) escaped, with question words marked."""
-        text = getattr(self, part)
-        return make_excerpt(text, self.terms, width=len(text) + 1) if text else Markup("")
-
-    def to_json(self) -> dict:
-        """Return the /api/ask shape of an answer."""
-        return {
-            "text": self.text,
-            "context": self.context,
-            "document": self.document,
-            "page": self.page,
-            "section": self.section,
-            "url": self.url,
-            "score": round(self.score, 3),
-        }
-
-
-@dataclass
-class RelevantPassage:
-    """A passage shown when no sentence answers convincingly."""
-
-    document: dict
-    format: str
-    page: int
-    section: str
-    excerpt_html: Markup
-    url: str
-
-    def to_json(self) -> dict:
-        """Return the /api/ask shape of a passage."""
-        return {"document": self.document, "page": self.page, "section": self.section,
-                "excerpt_html": str(self.excerpt_html), "url": self.url}
-
-
-@dataclass
-class AnswerResult:
-    """The answer to a question (or None), other documents' answers and the most relevant passages."""
-
-    question: str
-    answer: Answer | None
-    alternatives: list[Answer] = field(default_factory=list)
-    passages: list[RelevantPassage] = field(default_factory=list)
-    took_ms: float = 0.0
-
-    def to_json(self) -> dict:
-        """Return the /api/ask JSON shape."""
-        return {
-            "question": self.question,
-            "answer": self.answer.to_json() if self.answer else None,
-            "alternatives": [alternative.to_json() for alternative in self.alternatives],
-            "passages": [passage.to_json() for passage in self.passages],
-            "took_ms": self.took_ms,
-        }
 
 
 def answer_question(service, question: str, confident_score: float = CONFIDENT_SCORE) -> AnswerResult:
@@ -143,7 +66,7 @@ def _recurring_words(pages) -> dict[str, frozenset[str]]:
     """Return, for each document, the words on at least two of its retrieved pages."""
     counts: dict[str, Counter] = {}
     for page in pages:
-        counts.setdefault(page.fields["doc_id"], Counter()).update(analyse(page.text)[0])
+        counts.setdefault(page.fields["doc_id"], Counter()).update(words_of_page(page))
     return {doc_id: frozenset(word for word, count in counter.items() if count >= 2) for doc_id, counter in counts.items()}
 
 

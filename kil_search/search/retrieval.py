@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .query import passage_query
 from .question import Question
-from .ranking import PageText, analyse
+from .candidates import PageText, analyse
 
 RETRIEVED_PASSAGES = 60
 PAGES_PER_DOCUMENT = 6
