@@ -76,24 +76,40 @@ def format_summary(summary) -> str:
 @click.option("--page", type=click.IntRange(1, 1000), default=1)
 @click.option("--per-page", type=click.IntRange(1, 50), default=10)
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/search JSON.")
-def search_command(index, query, page, per_page, as_json) -> None:
+@click.option("--filter", "filters", multiple=True, metavar="NAME=VALUE",
+              help="Keep results with this facet value, e.g. council_type='metropolitan district' (repeatable).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
+@click.option("--exact", is_flag=True, help="Search only the words typed: no glossary terms, no 'case studies' filter.")
+def search_command(index, query, page, per_page, as_json, filters, sort, exact) -> None:
     """Search the index and print ranked documents with their best passages."""
     from .search import SearchService
 
     settings = _settings(None, index)
+    chosen: dict[str, list[str]] = {}
+    for item in filters:
+        name, equals, value = item.partition("=")
+        if not equals:
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--filter")
+        chosen.setdefault(name.strip(), []).append(value.strip())
     try:
-        results = SearchService(settings.index_dir, settings.passages_per_result).search(query, page=page, per_page=per_page)
+        results = SearchService(settings.index_dir, settings.passages_per_result).search(
+            query, page=page, per_page=per_page, filters=chosen, sort=sort, exact=exact)
     except KilSearchError as error:
         raise click.ClickException(str(error)) from None
     if as_json:
         click.echo(json.dumps(results.to_json(), indent=2, ensure_ascii=False))
         return
     click.echo(f"{results.total} documents ({results.took_ms} ms)")
+    if results.suggestion:
+        click.echo(f"Did you mean: {results.suggestion.query} ({results.suggestion.total} documents)")
+    for expansion in results.expansions:
+        click.echo(f"Also searched: {'; '.join(expansion.alternatives)} (for {expansion.typed!r})")
     for rank, doc in enumerate(results.results, start=(page - 1) * per_page + 1):
         click.echo(f"\n{rank}. {doc.title}  [{doc.type}{', ' + doc.date if doc.date else ''}]  {doc.id}")
         for passage in doc.passages:
             excerpt = str(passage.excerpt_html).replace("<mark>", "[").replace("</mark>", "]")
-            click.echo(f"   {'p.' if doc.format == 'pdf' else '§'}{passage.page} {passage.section}: {_unescape(excerpt)}")
+            label = f"[case study: {passage.case_study}] " if passage.case_study else ""
+            click.echo(f"   {'p.' if doc.format == 'pdf' else '§'}{passage.page} {passage.section}: {label}{_unescape(excerpt)}")
 
 
 @main.command("ask")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from .config import Settings
+from .enrich import enrich_document
 from .corpus import CatalogEntry, CorpusFile, hash_file, load_catalog, normalise_date, scan_corpus
 from .errors import KilSearchError
 from .extract.runner import extract_in_workers
@@ -144,6 +145,9 @@ def _store_result(writer: IndexWriter, item: CorpusFile, result, entry: CatalogE
         summary.failed.append((item.doc_id, result.error))
         return
     fields = _fields(item, document, entry)
+    enrichment = enrich_document(document, fields["title"], fields["doc_type"], fields["places"])
+    if enrichment.unresolved_places:
+        log.info("%s: places not in the gazetteer: %s", item.doc_id, ", ".join(enrichment.unresolved_places))
     details.update(
         status="indexed",
         warnings=document.warnings,
@@ -152,11 +156,19 @@ def _store_result(writer: IndexWriter, item: CorpusFile, result, entry: CatalogE
         page_count=len(document.pages) if document.format == "html" else document.metadata.get("page_count", len(document.pages)),
         section_titles=[page.section for page in document.pages] if document.format == "html" else [],
         word_count=sum(len(page.text.split()) for page in document.pages),
+        place_codes=enrichment.place_codes,
+        case_studies=[_case_study_details(document, case) for case in enrichment.case_studies],
     )
     for warning in document.warnings:
         summary.warnings.append((item.doc_id, warning))
-    writer.add_document(item.doc_id, document, fields, details)
+    writer.add_document(item.doc_id, document, fields, details, enrichment.passages)
     summary.indexed.append(item.doc_id)
+
+
+def _case_study_details(document: Document, case) -> dict:
+    """Return what a document page shows of one of its case studies."""
+    return {"title": case.title, "organisation": case.organisation, "place_code": case.place_code,
+            "page": document.pages[case.start[0]].number}
 
 
 def _fields(item: CorpusFile, document: Document | None, entry: CatalogEntry) -> dict:

@@ -57,7 +57,8 @@ def test_typing_a_query_shows_highlighted_results(server, page):
     assert first.locator(".result-title").inner_text() == "Community care in practice"
     assert first.locator("mark").count() >= 2
     link = first.locator(".page-link").first
-    assert link.inner_text() == "page 2"
+    assert link.inner_text() == "p. 2"
+    assert first.locator(".passage-where").first.inner_text() == "Social care, p. 2"
     assert link.get_attribute("href").endswith("/file#page=2")
 
 

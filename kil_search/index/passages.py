@@ -24,6 +24,12 @@ class Passage:
     section: str
     text: str
     boost: float = 1.0
+    # Finding aids filled in by kil_search.enrich (empty when a document is not enriched).
+    place_codes: tuple[str, ...] = ()
+    council_types: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    case_title: str = ""
+    case_place: str = ""
 
 
 def split_document(document: Document, max_chars: int = MAX_PASSAGE_CHARS) -> list[Passage]:

@@ -10,20 +10,29 @@ EXCERPT_CHARS = 280
 _ANALYZER = text_analyzer()
 
 
-def find_matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
-    """Return (start, end, term) for every word of text whose analysed form is in terms."""
-    if not terms:
+def find_matches(text: str, terms: frozenset[str], phrases: frozenset[tuple[str, ...]] = frozenset()) -> list[tuple[int, int, str]]:
+    """Return (start, end, term) for every word of text whose analysed form is in terms,
+    and for every word of a run of words that spells one of the phrases."""
+    if not terms and not phrases:
         return []
-    return [
-        (token.startchar, token.endchar, token.text)
-        for token in _ANALYZER(text, chars=True, mode="query")
-        if token.text in terms
-    ]
+    tokens = [(token.startchar, token.endchar, token.text) for token in _ANALYZER(text, chars=True, mode="query")]
+    found = {(start, end, word) for start, end, word in tokens if word in terms}
+    words = [word for _start, _end, word in tokens]
+    for phrase in phrases:
+        size = len(phrase)
+        for index in range(len(tokens) - size + 1):
+            if tuple(words[index:index + size]) == phrase:
+                found.update((start, end, " ".join(phrase)) for start, end, _word in tokens[index:index + size])
+    unique: dict[tuple[int, int], tuple[int, int, str]] = {}
+    for match in sorted(found):
+        unique.setdefault(match[:2], match)
+    return list(unique.values())
 
 
-def make_excerpt(text: str, terms: frozenset[str], width: int = EXCERPT_CHARS) -> Markup:
+def make_excerpt(text: str, terms: frozenset[str], width: int = EXCERPT_CHARS,
+                 phrases: frozenset[tuple[str, ...]] = frozenset()) -> Markup:
     """Return the window of text with the most distinct matched terms, marked up safely."""
-    matches = find_matches(text, terms)
+    matches = find_matches(text, terms, phrases)
     start, end = _best_window(text, matches, width)
     shown = [match for match in matches if match[0] >= start and match[1] <= end]
     pieces = ["… " if start > 0 else ""]

@@ -55,7 +55,8 @@ def _make_parser(group) -> qparser.QueryParser:
     for plugin_class in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.RangePlugin,
                          qparser.BoostPlugin, qparser.EveryPlugin, qparser.SingleQuotePlugin):
         parser.remove_plugin_class(plugin_class)
-    parser.add_plugin(qparser.PlusMinusPlugin())
+    # +/- only at the start of a word: "co-production" and "place-based" are words, not exclusions.
+    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
     return parser
 
 

@@ -5,27 +5,42 @@ from __future__ import annotations
 import os
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
-from whoosh import scoring, sorting
-from whoosh.query import And, NumericRange, Or, Term
+from typing import Iterable, Mapping
+
+from whoosh import scoring
+from whoosh.query import And, NumericRange, Term
 
 from ..index.schema import KIND_DOCUMENT
 from ..index.store import CURRENT_LINK, open_live_index
-from .excerpts import make_excerpt
-from .query import parse_query
-from .results import DocumentHit, PassageHit, SearchPage, passage_url
+from ..places import Gazetteer, load_gazetteer
+from .case_studies import CaseStudyEntry, all_case_studies
+from .facets import FacetTable, count_facets, matching_passages
+from .glossary import Glossary, load_glossary
+from .grouping import SORTS, find_documents
+from .prepare import PreparedQuery, prepare
+from .related import related_documents
+from .results import DocumentHit, SearchPage, Suggestion, document_url
+from .spelling import correct_query
+from .suggest import suggest
 
 REFRESH_CHECK_SECONDS = 1.0
+# Fewer documents than this and the page looks for a better spelling.
+FEW_RESULTS = 3
 _WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
 
 
 class SearchService:
     """Search the live index; safe to share between threads."""
 
-    def __init__(self, index_dir: Path, passages_per_result: int = 3):
+    def __init__(self, index_dir: Path, passages_per_result: int = 3, gazetteer: Gazetteer | None = None,
+                 glossary: Glossary | None = None):
         self.index_dir = Path(index_dir)
         self.passages_per_result = passages_per_result
+        self.gazetteer = gazetteer or load_gazetteer()
+        self.glossary = glossary or load_glossary()
         self._local = threading.local()
         self._lock = threading.Lock()
         self._index = None
@@ -60,66 +75,104 @@ class SearchService:
                 self._index_target = target
             return self._index
 
-    def search(self, text: str, page: int = 1, per_page: int = 10) -> SearchPage:
-        """Return one page of documents matching text, each with its best passages."""
+    def search(self, text: str, page: int = 1, per_page: int = 10, filters: Mapping[str, Iterable[str]] | None = None,
+               sort: str = "relevance", exact: bool = False) -> SearchPage:
+        """Return one page of documents matching text within filters, each with its best passages."""
         started = time.perf_counter()
         page = max(1, page)
-        parsed = parse_query(text)
+        sort = sort if sort in SORTS else "relevance"
+        searcher, table = self.searcher(), self.facet_table()
+        query = prepare(searcher, text, filters, self.glossary, self.gazetteer, exact)
+        hits, total = self._find(searcher, table, query, page, per_page, sort)
         any_word = False
-        hits, total = self._grouped(parsed, page * per_page)
-        if total == 0 and not parsed.is_empty and len(parsed.highlight_terms) > 1:
-            parsed = parse_query(text, any_word=True)
-            hits, total = self._grouped(parsed, page * per_page)
+        if total == 0 and not query.parsed.is_empty and len(query.parsed.highlight_terms) > 1:
+            query = prepare(searcher, text, filters, self.glossary, self.gazetteer, exact, any_word=True)
+            hits, total = self._find(searcher, table, query, page, per_page, sort)
             any_word = total > 0
-        shown = hits[(page - 1) * per_page: page * per_page]
+        facets = count_facets(table, query.text_query, query.mask, query.filters, self.gazetteer) if query.runnable else []
+        # Documents having only some of the words do not count: a correction finding all of them is better.
+        suggestion = self._did_you_mean(searcher, text, query, exact, 0 if any_word else total) if total < FEW_RESULTS else None
+        self._add_document_facts(searcher, hits)
         took = round((time.perf_counter() - started) * 1000, 2)
-        return SearchPage(text, total, page, per_page, took, shown, any_word)
+        return SearchPage(text, total, page, per_page, took, hits, any_word, filters=query.filters, facets=facets, sort=sort,
+                          exact=exact, expansions=query.rewrite.expansions, case_studies_only=query.rewrite.case_studies_only,
+                          suggestion=suggestion)
 
-    def _grouped(self, parsed, wanted_docs: int) -> tuple[list[DocumentHit], int]:
-        """Run the query and fold passages into documents in order of their best passage."""
-        if parsed.is_empty:
-            return [], 0
+    def count(self, text: str, filters: Mapping[str, Iterable[str]] | None = None, exact: bool = False) -> int:
+        """Return how many documents a search would find (all words; no passages, no facets)."""
+        query = prepare(self.searcher(), text, filters, self.glossary, self.gazetteer, exact)
+        if not query.runnable:
+            return 0
+        table = self.facet_table()
+        docnums = matching_passages(self.searcher(), query.text_query, query.filter_query, query.mask)
+        return len({table.doc_ids[docnum] for docnum in docnums})
+
+    def facet_table(self) -> FacetTable:
+        """Return the facet columns of this thread's searcher, read once per searcher."""
+        cache = self._per_searcher("facet_table", list)
+        if not cache:
+            cache.append(FacetTable(self.searcher()))
+        return cache[0]
+
+    def suggest(self, typed: str, limit: int = 8) -> list:
+        """Return autocomplete suggestions: titles, themes and frequent words completing typed."""
+        titles = [((record.get("details") or {}).get("title", ""), document_url(record["doc_id"])) for record in self.documents()
+                  if (record.get("details") or {}).get("status") == "indexed"]
+        themes = sorted(set(self.facet_table().theme_labels.values()), key=str.lower)
+        return suggest(self.searcher(), typed, titles, themes, limit)
+
+    def related(self, doc_id: str, limit: int = 5) -> list[dict]:
+        """Return the records of the documents most like this one (worked out once per searcher)."""
+        cache = self._per_searcher("related", dict)
+        if (doc_id, limit) not in cache:
+            cache[(doc_id, limit)] = [related_id for related_id, _score in related_documents(self.searcher(), doc_id, limit)]
+        records = [self.document(related_id) for related_id in cache[(doc_id, limit)]]
+        return [record for record in records if record is not None]
+
+    def case_studies(self) -> list[CaseStudyEntry]:
+        """Return every case study in the library (read once per searcher; the copies are yours)."""
+        cache = self._per_searcher("case_studies", list)
+        if not cache:
+            cache.append(all_case_studies(self.searcher(), self.gazetteer))
+        return [replace(entry) for entry in cache[0]]
+
+    def _per_searcher(self, name: str, empty: type):
+        """Return this thread's cache called name, emptied whenever the searcher changes."""
         searcher = self.searcher()
-        limit = max(100, wanted_docs * 10)
-        mask = self._excluded_documents(searcher, parsed)
-        while True:
-            results = searcher.search(parsed.query, limit=limit, groupedby=sorting.FieldFacet("doc_id"), mask=mask)
-            total = len(results.groups("doc_id"))
-            documents = self._fold(results, parsed.highlight_terms)
-            if len(documents) >= min(wanted_docs, total) or results.scored_length() >= len(results):
-                return documents, total
-            limit *= 4
+        caches = getattr(self._local, "caches", None)
+        if caches is None or caches[0] is not searcher:
+            caches = self._local.caches = (searcher, {})
+        return caches[1].setdefault(name, empty())
 
-    def _excluded_documents(self, searcher, parsed):
-        """Return a mask of every passage of documents that mention an excluded word."""
-        excluded = parsed.excluded
-        if excluded is None:
+    def _find(self, searcher, table, query: PreparedQuery, page, per_page, sort) -> tuple[list[DocumentHit], int]:
+        """Run a prepared query and return one page of documents and the total."""
+        if not query.runnable:
+            return [], 0
+        return find_documents(searcher, table.dates, query.text_query, query.filter_query, query.mask,
+                              query.highlight_terms, page, per_page, sort, self.passages_per_result, self._place_name,
+                              query.highlight_phrases)
+
+    def _did_you_mean(self, searcher, text: str, query: PreparedQuery, exact: bool, total: int) -> Suggestion | None:
+        """Return a corrected query when it finds more documents than the one typed."""
+        if query.parsed.is_empty:
             return None
-        doc_ids = {fields["doc_id"] for fields in (hit.fields() for hit in searcher.search(excluded, limit=None, scored=False))}
-        return Or([Term("doc_id", doc_id) for doc_id in sorted(doc_ids)]) if doc_ids else None
+        corrected = correct_query(searcher, text)
+        if corrected is None:
+            return None
+        corrected_total = self.count(corrected, query.filters, exact)
+        return Suggestion(corrected, corrected_total) if corrected_total > total else None
 
-    def _fold(self, results, terms) -> list[DocumentHit]:
-        """Group scored passages by document, keeping the best few of each."""
-        by_id: dict[str, DocumentHit] = {}
-        for hit in results:
-            fields = hit.fields()
-            doc_id = fields["doc_id"]
-            document = by_id.get(doc_id)
-            if document is None:
-                document = by_id[doc_id] = DocumentHit(
-                    id=doc_id, title=fields.get("title", ""), type=fields.get("doc_type", ""),
-                    date=fields.get("date", ""), format=fields.get("format", ""),
-                    source_url=fields.get("source_url", ""), score=hit.score,
-                )
-            if len(document.passages) < self.passages_per_result:
-                text = fields.get("text", "")
-                document.passages.append(PassageHit(
-                    page=fields.get("page", 0), section=fields.get("section", ""),
-                    excerpt_html=make_excerpt(text, terms),
-                    url=passage_url(doc_id, document.format, fields.get("page", 0)),
-                    score=hit.score, text=text,
-                ))
-        return list(by_id.values())
+    def _add_document_facts(self, searcher, hits: list[DocumentHit]) -> None:
+        """Fill in the page and word counts of the shown documents from their records."""
+        for hit in hits:
+            details = (searcher.document(record_id=f"doc:{hit.id}") or {}).get("details") or {}
+            hit.page_count = details.get("page_count", 0)
+            hit.word_count = details.get("word_count", 0)
+
+    def _place_name(self, code: str) -> str:
+        """Return a council's name from its code."""
+        council = self.gazetteer.council(code)
+        return council.name if council else code
 
     def top_passages(self, parsed, limit: int = 20, doc_id: str | None = None, one_per_document: bool = False) -> list[dict]:
         """Return the best passages for a parsed query: stored fields plus "score", best first.
@@ -131,7 +184,7 @@ class SearchService:
         searcher = self.searcher()
         only = Term("doc_id", doc_id) if doc_id is not None else None
         collapse = {"collapse": "doc_id", "collapse_limit": 1} if one_per_document else {}
-        hits = searcher.search(parsed.query, limit=limit, filter=only, mask=self._excluded_documents(searcher, parsed), **collapse)
+        hits = searcher.search(parsed.query, limit=limit, filter=only, **collapse)
         return [{**hit.fields(), "score": hit.score} for hit in hits]
 
     def page_passages(self, doc_id: str, page: int) -> list[dict]:

@@ -8,7 +8,7 @@ from flask import Flask, render_template, request
 
 from ..config import PROJECT_ROOT, load_settings
 from ..search import SearchService
-from . import api, pages, security
+from . import api, finding, pages, security
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["kil_search"] = SearchService(settings.index_dir, settings.passages_per_result)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(finding.blueprint)
     security.install(app)
     _install_error_pages(app)
     return app
