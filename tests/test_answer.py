@@ -195,3 +195,14 @@ def test_cli_ask_prints_answer_and_source(library):
 def test_cli_ask_without_index_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["ask", "--index", str(tmp_path / "nothing"), "When was the trust founded?"])
     assert result.exit_code != 0 and "Error" in result.output
+
+
+def test_api_ask_before_any_index_is_503(tmp_path):
+    app = create_app({"corpus_dir": tmp_path, "index_dir": tmp_path / "no-index", "TESTING": True})
+    response = app.test_client().get("/api/ask?q=When+was+the+trust+founded%3F")
+    assert response.status_code == 503 and "error" in response.get_json()
+
+
+def test_ask_page_without_a_question_asks_for_one(client):
+    html = client.get("/ask?q=").get_data(as_text=True)
+    assert "Type a few words to search." in html and "answer-card" not in html
