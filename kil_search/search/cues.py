@@ -26,6 +26,9 @@ _DURATION = re.compile(
     + r"))?[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b", re.IGNORECASE)
 _FREQUENCY = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|every|each\s+(?:day|week|month|year)|"
                         r"once|twice|\w+\s+times|a\s+(?:day|week|month|year)|per\s+(?:day|week|month|year)|regularly)\b", re.IGNORECASE)
+_METHOD = re.compile(r"\b(?:by|through)\s+\w+ing\b|\b(?:means|involves|requires)\s+\w+ing\b", re.IGNORECASE)
+_MODAL = re.compile(r"\b(?:can|should|could|must|need\s+to|needs\s+to)\b", re.IGNORECASE)
+_LIST_LINE = re.compile(r"^\s*(?:\d{1,2}[.)]|[•●▪◦*–-])\s*\S", re.MULTILINE)
 _SHARE_QUESTION = re.compile(r"\b(?:share|proportion|percentage|per\s*cent|percent|%|fraction|how\s+many\s+of)\b", re.IGNORECASE)
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(word for word in NUMBER_WORDS if word not in ("zero", "one"))
                           + r"|hundreds|thousands?|millions?|dozens?|half|a third|two-thirds|a quarter|three quarters)\b", re.IGNORECASE)
@@ -82,6 +85,10 @@ def cue_strength(question: Question, text: str, known: str = "", term_start: int
             return 1.0 if len(names) >= 2 else 0.6 if names else 0.0
         # One name is wanted: "East Sussex" or "Ruth Halloran" says more than a lone capital ("Sunday").
         return 1.0 if any(" " in name or "-" in name for name in names) else 0.7 if names else 0.0
+    if question.kind == "how":
+        if len(_LIST_LINE.findall(text)) >= 2 or _METHOD.search(text):
+            return 1.0  # steps, or a sentence saying how ("by mapping ...", "this means knowing ...")
+        return 0.8 if _MODAL.search(text) else 0.6
     if question.kind == "why":
         return 1.0 if _REASON.search(text) else 0.5
     if question.wants_definition:

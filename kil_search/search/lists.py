@@ -20,15 +20,15 @@ def list_candidates(question: Question, rarity: dict[str, float], page: PageText
                     headings: list[tuple[str, ...]], title: str, title_weight: float, total: float) -> list[Candidate]:
     """Return each list on the page, with the line that announces it, as one candidate."""
     candidates = []
-    title_words = analyse(title)[0]
+    title_words = question.found(analyse(title)[0])
     for first, last in _list_runs(units):
         # The line announcing the list ("The principles are:") leads the answer; other lines before it are context.
         announces = first > 0 and units[first - 1].kind not in (ITEM, HEADING) and units[first - 1].text.endswith(":")
         lead_index = first - 1 if announces else None
         lead = units[lead_index].text if lead_index is not None else ""
-        lead_words = analyse(lead)[0] | analyse(headings[first][0] if headings[first] else "")[0]
-        intro_words = frozenset().union(*(analyse(unit.text)[0] for unit in _introduction(units, first)))
-        item_words = frozenset().union(*(analyse(units[i].text)[0] for i in range(first, last + 1)))
+        lead_words = question.found(analyse(lead)[0] | analyse(headings[first][0] if headings[first] else "")[0])
+        intro_words = question.found(frozenset().union(*(analyse(unit.text)[0] for unit in _introduction(units, first))))
+        item_words = question.found(frozenset().union(*(analyse(units[i].text)[0] for i in range(first, last + 1))))
         # When a list was asked for, the items may hold the question's words; otherwise the line
         # announcing the list must: long lists hold half the dictionary.
         item_weight = LIST_ITEM_WEIGHT if question.wants_list else UNASKED_ITEM_WEIGHT

@@ -66,7 +66,13 @@ class Question:
     stems: dict[str, str] = field(default_factory=dict)  # each term's analysed form in the index (names are kept as written)
     wants_latest: bool = False  # "now", "currently": the most recent documents know best
     counted: str = ""  # for "how many X", the analysed X: a number right before it answers best
+    variants: dict[str, frozenset[str]] = field(default_factory=dict)  # term -> index terms that only end differently
     adjuncts: frozenset[str] = frozenset()  # terms of "during the pandemic"-like qualifiers: they narrow, they seldom identify
+
+    def found(self, words: frozenset[str]) -> frozenset[str]:
+        """Return words plus each term one of whose variants is among them ("economic" finds "economy")."""
+        extra = {term for term, forms in self.variants.items() if term not in words and forms & words}
+        return words | extra if extra else words
 
     def weight(self, term: str) -> float:
         """Return how much a term matters next to the others (qualifiers of time count half)."""

@@ -25,6 +25,7 @@ FOCUS_FLOOR = 0.7  # a unit holding none of the question's words other than name
 FOCUS_ENOUGH = 0.4  # ...and one holding this share of their weight keeps all of its score
 PHRASE_FLOOR = 0.88  # a candidate with none of the question's word pairs side by side keeps this share
 PRUNE_COVERAGE = 0.25  # below this a unit cannot reach any threshold worth calibrating: not scored further
+KEYWORD_LIST = 0.6  # a line of tags keeps this share
 MIN_NEW_WORDS = 2  # an answer must say something the question did not
 _ANAPHOR = re.compile(r"^(?:It|Its|They|Their|These|This|Those|Such|He|She|His|Her|Both|Each)\b")
 
@@ -41,7 +42,7 @@ def score_page(question: Question, rarity: dict[str, float], page: PageText,
     if not units:
         return []
     title = f'{page.fields.get("title", "")} {page.fields.get("doc_type", "")}'
-    title_words = analyse(title)[0]
+    title_words = question.found(analyse(title)[0])
     if not any(term in title_words for term in question.names):
         document_words = frozenset()  # only a document named by the question lends its names to every page
     page_words = words_of_page(page)
@@ -56,8 +57,9 @@ def score_page(question: Question, rarity: dict[str, float], page: PageText,
         last = first + 1 if question.wants_definition and _carries_on(units, first) else first
         text = " ".join(unit.text for unit in units[first:last + 1])
         words, tokens = analyse(units[first].text)
-        heading_weights = _heading_weights(headings[first])
-        around = [analyse(units[i].text)[0] for i in (first - 1, first + 1) if 0 <= i < len(units) and units[i].kind != HEADING]
+        words = question.found(words)
+        heading_weights = _heading_weights(question, headings[first])
+        around = [question.found(analyse(units[i].text)[0]) for i in (first - 1, first + 1) if 0 <= i < len(units) and units[i].kind != HEADING]
         own = sum(rarity[t] for t in question.terms if t in words)
         near = 0.0
         for term in question.terms:
@@ -105,11 +107,11 @@ def _carries_on(units: tuple[Unit, ...], index: int) -> bool:
             and units[following].block == units[index].block and bool(_ANAPHOR.match(units[following].text)))
 
 
-def _heading_weights(headings: tuple[str, ...]) -> dict[str, float]:
+def _heading_weights(question: Question, headings: tuple[str, ...]) -> dict[str, float]:
     """Return each analysed word of the headings above a unit with the weight of the nearest one holding it."""
     weights: dict[str, float] = {}
     for heading, weight in zip(headings, HEADING_WEIGHTS):
-        for word in analyse(heading)[0]:
+        for word in question.found(analyse(heading)[0]):
             weights.setdefault(word, weight)
     return weights
 
@@ -168,6 +170,13 @@ def _phrases(terms: list[str], tokens) -> float:
     return PHRASE_FLOOR + (1 - PHRASE_FLOOR) * together / len(pairs)
 
 
+def _is_keyword_list(text: str) -> bool:
+    """True for a line of tags or keywords: many short comma-separated pieces and no sentence."""
+    pieces = [piece for piece in re.split(r"[,;]", text.split(":", 1)[-1]) if piece.strip()]
+    short = sum(1 for piece in pieces if len(piece.split()) <= 3)
+    return len(pieces) >= 5 and short >= 0.7 * len(pieces)
+
+
 def _shape(question: Question, unit: Unit, text: str, words: frozenset[str]) -> float:
     """Return a factor for the candidate's form: too short, too long, a heading, nothing new."""
     if len(words - set(question.terms)) < MIN_NEW_WORDS:
@@ -182,6 +191,8 @@ def _shape(question: Question, unit: Unit, text: str, words: frozenset[str]) -> 
         factor *= 0.85
     if text[:1].islower():
         factor *= 0.8  # the tail of a sentence begun on the page before
+    if _is_keyword_list(text):
+        factor *= KEYWORD_LIST  # "Themes: commissioning, procurement, social value, ..." says nothing
     if question.wants_list and not question.wants_names:
         items = inline_list_items(text)
         fit = list_count_fit(question, items) if items else 0.0

@@ -35,7 +35,9 @@ def retrieve(service, question: Question) -> Retrieved:
     """Return the best pages for the question's terms, plus the best pages of documents its title words name."""
     if not question.terms:
         return Retrieved([], [], {})
-    hits = service.top_passages(passage_query(question.search_terms), RETRIEVED_PASSAGES)
+    question.variants = _variants(service, question)
+    wanted = question.search_terms + sorted(set().union(*question.variants.values()))
+    hits = service.top_passages(passage_query(wanted), RETRIEVED_PASSAGES)
     if not hits:
         return Retrieved([], [], {})
     by_stem = service.term_rarity(question.search_terms)
@@ -52,6 +54,13 @@ def retrieve(service, question: Question) -> Retrieved:
         if parts:
             pages.append(PageText(parts[0], "\n".join(part.get("text", "") for part in parts), min(1.0, retrieval)))
     return Retrieved(pages, hits, rarity)
+
+
+def _variants(service, question: Question) -> dict[str, frozenset[str]]:
+    """Return the index terms that count as each (non-name) question term: the same word with another ending."""
+    stems = {term: question.stems.get(term, term) for term in question.terms if not question.is_name(term)}
+    by_stem = service.term_variants(set(stems.values()))
+    return {term: frozenset(by_stem.get(stem, ())) for term, stem in stems.items() if by_stem.get(stem)}
 
 
 def _rarity(question: Question, term: str, by_stem: dict[str, float]) -> float:

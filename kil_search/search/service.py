@@ -199,6 +199,24 @@ class SearchService:
         searcher = self.searcher()
         return {term: searcher.idf("text", term) for term in terms}
 
+    def term_variants(self, terms, shortest: int = 6, spread: int = 2) -> dict[str, set[str]]:
+        """Return, for each analysed term, the indexed terms that differ from it only by a short ending.
+
+        The stemmer leaves some pairs apart ("economy" gives "economi", "economic" gives "econom");
+        terms of at least `shortest` letters whose one is the other plus at most `spread` letters join.
+        """
+        reader = self.searcher().reader()
+        variants: dict[str, set[str]] = {}
+        for term in terms:
+            if len(term) < shortest:
+                continue
+            base = term[:max(shortest, len(term) - spread)]
+            found = {other if isinstance(other, str) else other.decode("utf-8", "replace")
+                     for other in reader.expand_prefix("text", base)}
+            variants[term] = {other for other in found if other != term and abs(len(other) - len(term)) <= spread
+                              and (other.startswith(term) or term.startswith(other))}
+        return variants
+
     def unknown_terms(self, terms) -> set[str]:
         """Return the analysed terms that no passage contains."""
         reader = self.searcher().reader()
