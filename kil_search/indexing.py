@@ -21,13 +21,15 @@ from .index.store import (
     current_generation,
     generation_is_usable,
     publish_generation,
-    remove_killed_runs_debris,
+    remove_abandoned_generations,
     remove_stale_generations,
+    remove_temporary_files,
     write_json_atomically,
     write_lock,
 )
 from .index.writer import IndexWriter
 from .models import Document
+from .run_status import RunRecorder
 
 from whoosh import index as whoosh_index
 from whoosh.query import Term
@@ -66,19 +68,26 @@ def run_index(settings: Settings, rebuild: bool = False, jobs: int | None = None
     corpus_dir = Path(settings.corpus_dir)
     if not corpus_dir.is_dir():
         raise KilSearchError(f"corpus folder not found: {corpus_dir}")
-    catalog = load_catalog(corpus_dir)
     with write_lock(Path(settings.index_dir)):
-        summary = _run_locked(settings, catalog, rebuild, jobs or settings.jobs, progress or _no_progress)
-    summary.seconds = round(time.monotonic() - started, 3)
-    summary.finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    write_json_atomically(Path(settings.index_dir) / LAST_RUN_FILE, summary.to_json())
+        recorder = RunRecorder(Path(settings.index_dir), progress or _no_progress)
+        recorder.start(rebuild)
+        try:
+            catalog = load_catalog(corpus_dir)
+            summary = _run_locked(settings, catalog, rebuild, jobs or settings.jobs, recorder)
+        except BaseException as error:
+            recorder.fail(error)
+            raise
+        summary.seconds = round(time.monotonic() - started, 3)
+        summary.finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        write_json_atomically(Path(settings.index_dir) / LAST_RUN_FILE, summary.to_json())
+        recorder.finish(summary)
     return summary
 
 
 def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
     """Do the run while holding the write lock."""
     index_dir = Path(settings.index_dir)
-    remove_killed_runs_debris(index_dir)
+    remove_temporary_files(index_dir)
     live = current_generation(index_dir)
     summary = IndexSummary()
     if rebuild or live is None or not generation_is_usable(live):
@@ -86,6 +95,7 @@ def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
         remove_stale_generations(index_dir, {live.name} if live else set())
         generation, target = create_generation(index_dir)
     else:
+        remove_abandoned_generations(index_dir, live)
         generation, target = live, whoosh_index.open_dir(str(live))
     known = _known_documents(target)
     files = scan_corpus(Path(settings.corpus_dir))

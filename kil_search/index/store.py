@@ -73,25 +73,10 @@ def publish_generation(index_dir: Path, generation: Path) -> None:
     remove_stale_generations(index_dir, keep)
 
 
-def remove_killed_runs_debris(index_dir: Path) -> None:
-    """Delete what a killed run leaves: generations newer than the live one (never published) and temporary files.
-
-    Older generations stay: the one before the live index may still be open in a web worker.
-    """
-    live = current_generation(index_dir)
-    for path in index_dir.glob(f"{GENERATION_PREFIX}*"):
-        if live is None or _generation_time(path) > _generation_time(live):
-            shutil.rmtree(path, ignore_errors=True)
-    for path in [*index_dir.glob(f".{CURRENT_LINK}.*"), *index_dir.glob(f".{LAST_RUN_FILE}.*.tmp")]:
+def remove_temporary_files(index_dir: Path) -> None:
+    """Delete the temporary files a killed run can leave: a `current` link being swapped, JSON being written."""
+    for path in [*index_dir.glob(f".{CURRENT_LINK}.*"), *index_dir.glob(".*.tmp")]:
         path.unlink(missing_ok=True)
-
-
-def _generation_time(path: Path) -> int:
-    """Return when a generation was created (its name holds time.time_ns()); 0 if the name is odd."""
-    try:
-        return int(path.name[len(GENERATION_PREFIX):])
-    except ValueError:
-        return 0
 
 
 def remove_stale_generations(index_dir: Path, keep: set[str]) -> None:
@@ -99,6 +84,21 @@ def remove_stale_generations(index_dir: Path, keep: set[str]) -> None:
     for path in index_dir.glob(f"{GENERATION_PREFIX}*"):
         if path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_abandoned_generations(index_dir: Path, live: Path) -> None:
+    """Delete generations newer than the live one: half-built by a rebuild that was killed."""
+    for path in index_dir.glob(f"{GENERATION_PREFIX}*"):
+        if _generation_number(path) > _generation_number(live):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _generation_number(path: Path) -> int:
+    """Return the creation stamp in a generation folder's name (0 if it has none)."""
+    try:
+        return int(path.name[len(GENERATION_PREFIX):])
+    except ValueError:
+        return 0
 
 
 @contextmanager

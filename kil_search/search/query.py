@@ -85,6 +85,16 @@ def parse_query(text: str, any_word: bool = False) -> ParsedQuery:
     return ParsedQuery(text, parsed, frozenset(positive_terms(parsed)), degraded)
 
 
+def passage_query(terms: list[str], fields: dict[str, float] | None = None) -> ParsedQuery:
+    """Build an any-word query for analysed terms over the given fields (default: passage text and headings)."""
+    fields = fields or {"text": 1.0, "section": 0.5}
+    terms = list(dict.fromkeys(terms))[:MAX_TERMS]
+    if not terms:
+        return ParsedQuery(" ".join(terms), wq.NullQuery, frozenset())
+    clauses = [wq.Term(name, term, boost=boost) for name, boost in fields.items() for term in terms]
+    return ParsedQuery(" ".join(terms), wq.Or(clauses), frozenset(terms))
+
+
 def positive_terms(parsed: wq.Query) -> set[str]:
     """Return the analysed words a result should show highlighted (never NOT terms)."""
     found: set[str] = set()

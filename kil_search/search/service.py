@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from whoosh import scoring
+from whoosh.query import And, NumericRange, Term
 
 from ..index.schema import KIND_DOCUMENT
 from ..index.store import CURRENT_LINK, open_live_index
@@ -27,8 +28,9 @@ from .suggest import suggest
 
 REFRESH_CHECK_SECONDS = 1.0
 # A request may still hold the searcher it got a moment ago (search() asks more than once), so a replaced
-# searcher is closed only when no request can still be running on it: gunicorn stops requests after 60 s.
-# Closing it at once answered searches during a --rebuild with ReaderClosed (HTTP 500).
+# searcher is closed when the request ends (the web app calls close_retired), or else once no request can
+# still be running on it: gunicorn stops requests after 60 s. Closing it at once answered searches during
+# reindexing with ReaderClosed (HTTP 500).
 RETIRED_SEARCHER_GRACE_SECONDS = 60.0
 # Fewer documents than this and the page looks for a better spelling.
 FEW_RESULTS = 3
@@ -60,15 +62,21 @@ class SearchService:
             retired.remove(entry)
             entry[1].close()
         index = self._live_index()
-        if getattr(local, "searcher", None) is None or local.index is not index:
-            if getattr(local, "searcher", None) is not None:
-                retired.append((now, local.searcher))
+        stale = getattr(local, "searcher", None) is not None and (local.index is not index or not local.searcher.up_to_date())
+        if stale:
+            retired.append((now, local.searcher))  # not closed: the request that asked for it may still be using it
+        if stale or getattr(local, "searcher", None) is None:
+            # A fresh searcher, not Searcher.refresh(): whoosh-reloaded's refresh reuses readers of
+            # segments whose deletions changed (and keeps merged-away ones), so removed documents linger.
             local.searcher = index.searcher(weighting=_WEIGHTING)
             local.index = index
-        elif not local.searcher.up_to_date():
-            local.searcher = local.searcher.refresh()
         local.checked = now
         return local.searcher
+
+    def close_retired(self) -> None:
+        """Close the searchers this thread replaced; call when its request is over and nothing can use them."""
+        for _, searcher in self._local.__dict__.pop("retired", []):
+            searcher.close()
 
     def _live_index(self):
         """Return the open index of the current generation, reopening after a swap."""
@@ -180,6 +188,54 @@ class SearchService:
         """Return a council's name from its code."""
         council = self.gazetteer.council(code)
         return council.name if council else code
+
+    def top_passages(self, parsed, limit: int = 20, doc_id: str | None = None, one_per_document: bool = False) -> list[dict]:
+        """Return the best passages for a parsed query: stored fields plus "score", best first.
+
+        doc_id keeps to one document; one_per_document keeps each document's best passage only.
+        """
+        if parsed.is_empty:
+            return []
+        searcher = self.searcher()
+        only = Term("doc_id", doc_id) if doc_id is not None else None
+        collapse = {"collapse": "doc_id", "collapse_limit": 1} if one_per_document else {}
+        hits = searcher.search(parsed.query, limit=limit, filter=only, **collapse)
+        return [{**hit.fields(), "score": hit.score} for hit in hits]
+
+    def page_passages(self, doc_id: str, page: int) -> list[dict]:
+        """Return the passages of one page (or web page section) of a document, in reading order."""
+        searcher = self.searcher()
+        query = And([Term("doc_id", doc_id), NumericRange("page", page, page)])
+        docnums = sorted(hit.docnum for hit in searcher.search(query, limit=None, scored=False))
+        return [searcher.stored_fields(docnum) for docnum in docnums]
+
+    def term_rarity(self, terms) -> dict[str, float]:
+        """Return the inverse document frequency of each analysed term in passage text."""
+        searcher = self.searcher()
+        return {term: searcher.idf("text", term) for term in terms}
+
+    def term_variants(self, terms, shortest: int = 6, spread: int = 2) -> dict[str, set[str]]:
+        """Return, for each analysed term, the indexed terms that differ from it only by a short ending.
+
+        The stemmer leaves some pairs apart ("economy" gives "economi", "economic" gives "econom");
+        terms of at least `shortest` letters whose one is the other plus at most `spread` letters join.
+        """
+        reader = self.searcher().reader()
+        variants: dict[str, set[str]] = {}
+        for term in terms:
+            if len(term) < shortest:
+                continue
+            base = term[:max(shortest, len(term) - spread)]
+            found = {other if isinstance(other, str) else other.decode("utf-8", "replace")
+                     for other in reader.expand_prefix("text", base)}
+            variants[term] = {other for other in found if other != term and abs(len(other) - len(term)) <= spread
+                              and (other.startswith(term) or term.startswith(other))}
+        return variants
+
+    def unknown_terms(self, terms) -> set[str]:
+        """Return the analysed terms that no passage contains."""
+        reader = self.searcher().reader()
+        return {term for term in terms if reader.doc_frequency("text", term) == 0}
 
     def document(self, doc_id: str) -> dict | None:
         """Return a document's stored record (fields plus details), or None if not indexed."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app
 
 from ..errors import IndexMissingError
+from ..search.answer import answer_question
 from .common import exact_arg, filter_args, find_document, int_arg, query_arg, search_service, sort_arg
 from .documents import document_view
 
@@ -24,6 +25,15 @@ def search():
     except IndexMissingError as error:
         return {"error": {"status": 503, "message": str(error)}}, 503
     return results.to_json()
+
+
+@blueprint.get("/api/ask")
+def ask():
+    """Return the answer to ?q= as JSON: the answer (or null), alternatives and the best passages."""
+    try:
+        return answer_question(search_service(), query_arg()).to_json()
+    except IndexMissingError as error:
+        return {"error": {"status": 503, "message": str(error)}}, 503
 
 
 @blueprint.get("/api/documents/<path:doc_id>")
