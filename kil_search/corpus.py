@@ -130,7 +130,7 @@ def _parse_entry(values: dict, where: str) -> CatalogEntry:
             raise CatalogError(f"{where}: {key} must be a string")
     source_url = values.get("source_url", "").strip()
     if source_url and not web_address(source_url):
-        raise CatalogError(f"{where}: source_url {source_url!r} is not an http:// or https:// address")
+        raise CatalogError(f"{where}: source_url {source_url!r} must be a web address starting http:// or https://")
     return CatalogEntry(
         title=values.get("title", "").strip(),
         type=kind,

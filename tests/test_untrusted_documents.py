@@ -32,6 +32,7 @@ BROKEN = "</li></ol></main><b>"
 JS_URL = f"javascript:{FLAG}; alert(3)"
 LONG_WORD = "Unbroken" + "x" * 120  # no break opportunity: must wrap, not widen the page
 QUOTED_URL = 'https://example.org/report?a="><script>alert(4)</script>'
+PASSWORD = "correct horse battery staple"
 PDF_TITLE = f"Report {SCRIPT}"
 CATALOGUE_TITLE = f"Catalogued {BROKEN}{IMG} {LONG_WORD}"
 HTML_TITLE = f"Page {IMG}"
@@ -100,7 +101,7 @@ def site(tmp_path_factory):
     settings = load_settings(corpus_dir=corpus, index_dir=root / "index", jobs=1)
     summary = run_index(settings)
     assert summary.failed == [] and summary.documents == 3
-    with running_server(corpus, settings.index_dir) as base:
+    with running_server(corpus, settings.index_dir, extra_env={"KIL_ADMIN_PASSWORD": PASSWORD}) as base:
         yield base, settings
 
 
@@ -120,10 +121,15 @@ def visit(browser, site):
     base, _ = site
     contexts = []
 
-    def open_path(path: str):
+    def open_path(path: str, staff: bool = False):
         context = browser.new_context(viewport={"width": 375, "height": 800})
         contexts.append(context)
         page = context.new_page()
+        if staff:
+            page.goto(base + "/admin/login")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.keyboard.press("Enter")
+            page.wait_for_url("**/admin/")
         seen = {"dialogs": [], "csp": []}
         page.on("dialog", lambda dialog: (seen["dialogs"].append(dialog.message), dialog.dismiss()))
         page.on("console", lambda message: "Content Security Policy" in message.text and seen["csp"].append(message.text))
@@ -145,6 +151,15 @@ APP_PAGES = {
     "catalogued page": "/documents/reports/catalogued.pdf",
     "web page": "/documents/web/hostile.html",
     "missing page": "/documents/" + quote(SCRIPT),
+    "answer": "/ask?q=" + quote("what does the second payloadword say?"),
+    "case studies": "/case-studies",
+    "status": "/status",
+}
+STAFF_PAGES = {
+    "dashboard": "/admin/",
+    "edit form": "/admin/documents/reports/catalogued.pdf",
+    "edit web page": "/admin/documents/web/hostile.html",
+    "remove confirmation": "/admin/documents/reports/hostile-report.pdf/remove",
 }
 TALLY = {"pages": 0}
 
@@ -158,6 +173,21 @@ def test_nothing_executes_and_nothing_is_injected(visit, path):
     assert seen["csp"] == []  # the CSP had nothing to block: no injected script ever reached the page
     assert seen["footerLast"], "the page's structure was broken"
     assert seen["overflow"] <= 0, "something pushed the page wider than a phone screen"
+
+
+@pytest.mark.parametrize("path", list(STAFF_PAGES.values()), ids=list(STAFF_PAGES))
+def test_staff_pages_run_nothing_and_keep_their_shape(visit, path):
+    page, seen = visit(path, staff=True)
+    TALLY["pages"] += 1
+    assert seen["dialogs"] == [] and seen["pwned"] is None
+    assert seen["problems"] == [] and seen["csp"] == []
+    assert seen["footerLast"] and seen["overflow"] <= 0
+
+
+def test_staff_edit_form_holds_payloads_as_values(visit):
+    page, _ = visit("/admin/documents/reports/catalogued.pdf", staff=True)
+    assert page.get_by_label("Title").input_value() == CATALOGUE_TITLE
+    assert page.get_by_label("Public original (web address)").input_value() == QUOTED_URL
 
 
 def test_results_show_payloads_as_text(visit):
@@ -180,6 +210,12 @@ def test_document_page_shows_metadata_and_outline_as_text(visit):
     page, _ = visit("/documents/reports/catalogued.pdf")
     assert page.get_by_text(SCRIPT, exact=True).count() == 1  # the theme
     assert page.get_by_text(f"{IMG}, {BROKEN}", exact=True).count() == 1  # the places
+
+
+def test_answer_quotes_payloads_as_text(visit):
+    page, _ = visit(APP_PAGES["answer"])
+    assert IMG in page.locator(".answer-card .answer-text").inner_text()
+    assert SCRIPT in page.locator(".answer-card .answer-source").inner_text()  # the document's title
 
 
 def test_web_page_sections_and_lead_are_text(visit):
@@ -236,5 +272,5 @@ def test_catalogue_javascript_url_is_refused_with_its_line(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "catalog.toml").write_text(f'# notes\n["a.pdf"]\ntitle = "A"\nsource_url = "{JS_URL}"\n')
-    with pytest.raises(CatalogError, match=r"catalog.toml, line 2: source_url 'javascript:.*' is not an http:// or https:// address"):
+    with pytest.raises(CatalogError, match=r"catalog.toml, line 2: source_url 'javascript:.*' must be a web address starting http:// or https://"):
         run_index(load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", jobs=1))
