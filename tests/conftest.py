@@ -116,6 +116,8 @@ def pytest_configure(config):
     """Set KIL_LONG_TESTS before test modules are imported, so module-level sizes see it."""
     if config.getoption("--long"):
         os.environ[robustness.LONG_ENV] = "1"
+    if robustness.is_long() and config.getoption("timeout", None) is None:
+        config.option.timeout = 0  # the long run takes as long as it takes; CI keeps pyproject's 300 s per test
 
 
 def pytest_terminal_summary(terminalreporter):

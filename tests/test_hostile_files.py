@@ -54,7 +54,10 @@ def write_hostile_files(folder: Path) -> dict[str, str]:
     deep_nesting(folder / "deep-nesting.pdf", 100_000)
     page_tree_loop(folder / "page-tree-loop.pdf")
     many_pages(folder / f"pages-{PAGES}.pdf", PAGES)
-    text_bomb(folder / "text-bomb.pdf", pages=robustness.sized(2, 40), words_per_page=robustness.sized(15_000, 60_000))
+    if robustness.is_long():  # 60 MB of text in a 40 KB file: one 20 MB string on each of 3 pages
+        text_bomb(folder / "text-bomb.pdf", pages=3, words_per_page=2_000_000, words_per_string=2_000_000)
+    else:
+        text_bomb(folder / "text-bomb.pdf", pages=2, words_per_page=15_000)
     depth = robustness.sized(20_000, 100_000)
     (folder / "deep-nesting.html").write_text(f"<title>Deep</title><body>{'<div>' * depth}deep text{'</div>' * depth}")
     (folder / "unclosed-script.html").write_text("<title>Unclosed</title><p>Before<script>alert(1)" + "<p><b>" * 20_000)
