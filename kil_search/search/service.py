@@ -7,13 +7,14 @@ import threading
 import time
 from pathlib import Path
 
-from whoosh import scoring, sorting
-from whoosh.query import Or, Term
+from whoosh import scoring
 
 from ..index.schema import KIND_DOCUMENT
 from ..index.store import CURRENT_LINK, open_live_index
 from .excerpts import make_excerpt
+from .postings import GenerationArrays
 from .query import parse_query
+from .ranking import Ranking, rank
 from .results import DocumentHit, PassageHit, SearchPage, passage_url
 
 REFRESH_CHECK_SECONDS = 1.0
@@ -30,6 +31,8 @@ class SearchService:
         self._lock = threading.Lock()
         self._index = None
         self._index_target = None
+        self._arrays_lock = threading.Lock()
+        self._arrays = None  # (generation key, GenerationArrays)
 
     def searcher(self):
         """Return this thread's searcher, reopened or refreshed when the index changed."""
@@ -60,66 +63,65 @@ class SearchService:
                 self._index_target = target
             return self._index
 
+    def arrays(self, searcher) -> GenerationArrays:
+        """Return the postings arrays of the searcher's generation, built once and shared by threads."""
+        key = (self._index_target, searcher.reader().generation())
+        arrays = self._arrays
+        if arrays is not None and arrays[0] == key:
+            return arrays[1]
+        with self._arrays_lock:
+            if self._arrays is None or self._arrays[0] != key:
+                if self._arrays is not None:
+                    self._arrays[1].close()
+                self._arrays = (key, GenerationArrays(self._live_index()))
+            return self._arrays[1]
+
     def search(self, text: str, page: int = 1, per_page: int = 10) -> SearchPage:
         """Return one page of documents matching text, each with its best passages."""
         started = time.perf_counter()
         page = max(1, page)
         parsed = parse_query(text)
         any_word = False
-        hits, total = self._grouped(parsed, page * per_page)
-        if total == 0 and not parsed.is_empty and len(parsed.highlight_terms) > 1:
+        ranking = self.rank(parsed)
+        if ranking is not None and ranking.total == 0 and len(parsed.highlight_terms) > 1:
             parsed = parse_query(text, any_word=True)
-            hits, total = self._grouped(parsed, page * per_page)
-            any_word = total > 0
-        shown = hits[(page - 1) * per_page: page * per_page]
+            ranking = self.rank(parsed)
+            any_word = ranking is not None and ranking.total > 0
+        if ranking is None:
+            return SearchPage(text, 0, page, per_page, round((time.perf_counter() - started) * 1000, 2), [], False)
+        shown = ranking.documents[(page - 1) * per_page: page * per_page]
+        hits = [self._document_hit(ranking, int(ordinal), parsed.highlight_terms) for ordinal in shown]
         took = round((time.perf_counter() - started) * 1000, 2)
-        return SearchPage(text, total, page, per_page, took, shown, any_word)
+        return SearchPage(text, ranking.total, page, per_page, took, hits, any_word)
 
-    def _grouped(self, parsed, wanted_docs: int) -> tuple[list[DocumentHit], int]:
-        """Run the query and fold passages into documents in order of their best passage."""
+    def rank(self, parsed) -> Ranking | None:
+        """Rank every document that matches a parsed query (None for an empty query)."""
         if parsed.is_empty:
-            return [], 0
-        searcher = self.searcher()
-        limit = max(100, wanted_docs * 10)
-        mask = self._excluded_documents(searcher, parsed)
-        while True:
-            results = searcher.search(parsed.query, limit=limit, groupedby=sorting.FieldFacet("doc_id"), mask=mask)
-            total = len(results.groups("doc_id"))
-            documents = self._fold(results, parsed.highlight_terms)
-            if len(documents) >= min(wanted_docs, total) or results.scored_length() >= len(results):
-                return documents, total
-            limit *= 4
-
-    def _excluded_documents(self, searcher, parsed):
-        """Return a mask of every passage of documents that mention an excluded word."""
-        excluded = parsed.excluded
-        if excluded is None:
             return None
-        doc_ids = {fields["doc_id"] for fields in (hit.fields() for hit in searcher.search(excluded, limit=None, scored=False))}
-        return Or([Term("doc_id", doc_id) for doc_id in sorted(doc_ids)]) if doc_ids else None
+        searcher = self.searcher()
+        return rank(searcher, self.arrays(searcher), parsed, _WEIGHTING)
 
-    def _fold(self, results, terms) -> list[DocumentHit]:
-        """Group scored passages by document, keeping the best few of each."""
-        by_id: dict[str, DocumentHit] = {}
-        for hit in results:
-            fields = hit.fields()
-            doc_id = fields["doc_id"]
-            document = by_id.get(doc_id)
-            if document is None:
-                document = by_id[doc_id] = DocumentHit(
-                    id=doc_id, title=fields.get("title", ""), type=fields.get("doc_type", ""),
-                    date=fields.get("date", ""), format=fields.get("format", ""),
-                    source_url=fields.get("source_url", ""), score=hit.score,
-                )
-            if len(document.passages) < self.passages_per_result:
-                text = fields.get("text", "")
-                document.passages.append(PassageHit(
-                    page=fields.get("page", 0), section=fields.get("section", ""),
-                    excerpt_html=make_excerpt(text, terms),
-                    url=passage_url(doc_id, document.format, fields.get("page", 0)),
-                    score=hit.score, text=text,
-                ))
-        return list(by_id.values())
+    def _document_hit(self, ranking: Ranking, ordinal: int, terms) -> DocumentHit:
+        """Build one result: the document's stored record and its best passages, highlighted."""
+        record = ranking.arrays.records[ordinal]
+        passages = ranking.best_passages(ordinal, self.passages_per_result)
+        doc_id = record["doc_id"]
+        document = DocumentHit(
+            id=doc_id, title=(record.get("details") or {}).get("title", ""), type=record.get("doc_type", ""),
+            date=record.get("date", ""), format=record.get("format", ""),
+            source_url=record.get("source_url", ""), score=passages[0][1],
+        )
+        searcher = self.searcher()
+        for docnum, score in passages:
+            fields = searcher.stored_fields(docnum)
+            text = fields.get("text", "")
+            document.passages.append(PassageHit(
+                page=fields.get("page", 0), section=fields.get("section", ""),
+                excerpt_html=make_excerpt(text, terms),
+                url=passage_url(doc_id, document.format, fields.get("page", 0)),
+                score=score, text=text,
+            ))
+        return document
 
     def document(self, doc_id: str) -> dict | None:
         """Return a document's stored record (fields plus details), or None if not indexed."""
