@@ -6,7 +6,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 # Bump whenever fields or analysis change: the indexer then rebuilds instead of failing.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 KIND_DOCUMENT = "document"
 KIND_PASSAGE = "passage"
@@ -26,7 +26,8 @@ def build_schema() -> Schema:
         doc_id=ID(stored=True, sortable=True),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=2.0),
         section=TEXT(analyzer=analyzer, stored=True, field_boost=1.3),
-        text=TEXT(analyzer=analyzer, stored=True, spelling=True),
+        # No spelling=True: it analysed every passage a second time and nothing asks for suggestions.
+        text=TEXT(analyzer=analyzer, stored=True),
         doc_type=ID(stored=True, sortable=True),
         format=ID(stored=True),
         date=ID(stored=True, sortable=True),

@@ -66,9 +66,9 @@ class Evaluator:
             return Matches.empty()
         idf = self.searcher.idf(field, text)
         average = self.searcher.avg_field_length(field) or 1
-        tf, length = postings.weights, self.arrays.lengths[field][postings.ids]
+        tf, length = postings.weights.astype(np.float64), self.arrays.lengths[field][postings.ids]
         scores = idf * ((tf * (self.K1 + 1)) / (tf + self.K1 * ((1 - self.B) + self.B * length / average)))
-        return Matches(postings.ids, scores, np.ones(len(postings.ids), np.int64))
+        return Matches(postings.ids.astype(np.int64), scores, np.ones(len(postings.ids), np.int64))
 
     def _phrase(self, node: wq.Phrase) -> Matches:
         """Match words at consecutive positions; score as the sum of the words' scores."""
@@ -104,8 +104,9 @@ class Evaluator:
                 result = _intersect(result, matches, self.arrays.size)
             if not len(result.ids):
                 return result
-        for child in negative:
+        for child in negative:  # Whoosh's InverseMatcher adds a constant 1.0 per NOT to the score
             result = _without(result, self.evaluate(child).ids)
+            result = Matches(result.ids, result.scores + 1.0, result.terms)
         return result
 
     def _or(self, node: wq.Or) -> Matches:

@@ -20,7 +20,7 @@ from whoosh.reading import TermNotFound
 
 from ..index.schema import KIND_DOCUMENT
 
-CACHE_POSTINGS = 6_000_000  # about 100 MB of arrays at most, shared by a worker's threads
+CACHE_BYTES = 128 * 1024 * 1024  # decoded postings kept per worker, shared by its threads
 SCORED_FIELDS = ("title", "section", "text")
 POSITION_BITS = 20  # a passage has far fewer than a million words
 
@@ -32,6 +32,11 @@ class TermPostings:
     ids: np.ndarray
     weights: np.ndarray
     keys: np.ndarray | None = None
+
+    @property
+    def nbytes(self) -> int:
+        """Return the memory the arrays take."""
+        return self.ids.nbytes + self.weights.nbytes + (self.keys.nbytes if self.keys is not None else 0)
 
 
 class GenerationArrays:
@@ -72,10 +77,10 @@ class GenerationArrays:
                 self._cache.move_to_end(key)
                 return found
             found = self._cache[key] = self._read(field, text, positions)
-            self._cached += len(found.ids)
-            while self._cached > CACHE_POSTINGS and len(self._cache) > 1:
+            self._cached += found.nbytes
+            while self._cached > CACHE_BYTES and len(self._cache) > 1:
                 _, dropped = self._cache.popitem(last=False)
-                self._cached -= len(dropped.ids)
+                self._cached -= dropped.nbytes
             return found
 
     def close(self) -> None:
@@ -99,8 +104,8 @@ class GenerationArrays:
             if values is not None:
                 decode = leaf.schema[field].format.decode_positions
                 values.extend(decode(value) for value in leaf_values)
-        id_array = np.array(ids, dtype=np.int64)
-        weight_array = np.array(weights, dtype=np.float64)
+        id_array = np.array(ids, dtype=np.int32)  # docnums and Whoosh's float32 weights, stored exactly
+        weight_array = np.array(weights, dtype=np.float32)
         if len(id_array) and not self.live[id_array].all():
             keep = self.live[id_array]
             id_array, weight_array = id_array[keep], weight_array[keep]
@@ -109,7 +114,7 @@ class GenerationArrays:
             return TermPostings(id_array, weight_array)
         counts = np.fromiter((len(value) for value in values), dtype=np.int64, count=len(values))
         flat = np.fromiter(chain.from_iterable(values), dtype=np.int64, count=int(counts.sum()))
-        return TermPostings(id_array, weight_array, (np.repeat(id_array, counts) << POSITION_BITS) | flat)
+        return TermPostings(id_array, weight_array, (np.repeat(id_array.astype(np.int64), counts) << POSITION_BITS) | flat)
 
 
 def _decode_blocks(matcher, positions: bool) -> tuple[list, list, list]:

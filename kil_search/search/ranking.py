@@ -13,7 +13,7 @@ from .query import ParsedQuery
 
 @dataclass
 class Ranking:
-    """Matching passages in rank order and the documents they belong to, best first."""
+    """Matching passages (by docnum, with their documents) and the documents, best first."""
 
     arrays: GenerationArrays
     ids: np.ndarray
@@ -27,30 +27,41 @@ class Ranking:
         return len(self.documents)
 
     def best_passages(self, ordinal: int, limit: int) -> list[tuple[int, float]]:
-        """Return (docnum, score) of a document's best passages, best first."""
-        places = np.flatnonzero(self.docs == ordinal)[:limit]
+        """Return (docnum, score) of a document's best passages, best first (ties by docnum)."""
+        places = np.flatnonzero(self.docs == ordinal)
+        places = places[np.lexsort((self.ids[places], -self.scores[places]))][:limit]
         return [(int(self.ids[place]), float(self.scores[place])) for place in places]
 
 
 def rank(searcher, arrays: GenerationArrays, parsed: ParsedQuery, weighting) -> Ranking:
-    """Score every passage the query matches and order documents by their best passage."""
+    """Score every passage the query matches and order documents by their best passage.
+
+    A document's rank is its best passage's (score, then lowest docnum), the order in
+    which it would first appear in a ranked list of passages; no sort of all matches.
+    """
     evaluator = Evaluator(searcher, arrays, weighting.B, weighting.K1)
-    matches = _matches(evaluator, searcher, parsed.query)
+    matches = score_matches(evaluator, searcher, parsed.query)
     excluded = parsed.excluded
     docs = arrays.doc_of[matches.ids] if len(matches.ids) else np.empty(0, np.int64)
     keep = docs >= 0
     if excluded is not None and keep.any():
-        excluded_ids = _matches(evaluator, searcher, excluded).ids
+        excluded_ids = score_matches(evaluator, searcher, excluded).ids
         excluded_docs = np.unique(arrays.doc_of[excluded_ids]) if len(excluded_ids) else np.empty(0, np.int64)
         keep &= ~np.isin(docs, excluded_docs)
     ids, scores, docs = matches.ids[keep], matches.scores[keep], docs[keep]
-    order = np.lexsort((ids, -scores))  # best score first; ties by docnum, as Whoosh orders them
-    ids, scores, docs = ids[order], scores[order], docs[order]
-    documents, first = np.unique(docs, return_index=True)
-    return Ranking(arrays, ids, scores, docs, documents[np.argsort(first, kind="stable")])
+    count = len(arrays.doc_ids)
+    present = np.bincount(docs, minlength=count) > 0
+    best = np.full(count, -np.inf)
+    np.maximum.at(best, docs, scores)
+    at_best = scores == best[docs]
+    first = np.full(count, np.iinfo(np.int64).max)
+    np.minimum.at(first, docs[at_best], ids[at_best])
+    matched = np.flatnonzero(present)
+    documents = matched[np.lexsort((first[matched], -best[matched]))]
+    return Ranking(arrays, ids, scores, docs, documents)
 
 
-def _matches(evaluator: Evaluator, searcher, query) -> Matches:
+def score_matches(evaluator: Evaluator, searcher, query) -> Matches:
     """Evaluate with arrays, or let Whoosh score every match when the query has an unmodelled part."""
     try:
         return evaluator.evaluate(query)

@@ -33,6 +33,24 @@ class SearchService:
         self._index_target = None
         self._arrays_lock = threading.Lock()
         self._arrays = None  # (generation key, GenerationArrays)
+        self._open: set = set()  # every thread's searcher, so close() can release their files
+
+    def close(self) -> None:
+        """Close every searcher this service opened (the index files they hold)."""
+        with self._lock:
+            searchers, self._open = self._open, set()
+        for searcher in searchers:
+            searcher.close()
+        with self._arrays_lock:
+            if self._arrays is not None:
+                self._arrays[1].close()
+                self._arrays = None
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: nothing left to release
+            pass
 
     def searcher(self):
         """Return this thread's searcher, reopened or refreshed when the index changed."""
@@ -41,13 +59,19 @@ class SearchService:
         if getattr(local, "searcher", None) is not None and now - local.checked < REFRESH_CHECK_SECONDS:
             return local.searcher
         index = self._live_index()
-        if getattr(local, "searcher", None) is None or local.index is not index:
-            if getattr(local, "searcher", None) is not None:
-                local.searcher.close()
+        old = getattr(local, "searcher", None)
+        reopened = old is None or local.index is not index
+        if reopened:
             local.searcher = index.searcher(weighting=_WEIGHTING)
             local.index = index
-        elif not local.searcher.up_to_date():
-            local.searcher = local.searcher.refresh()
+        elif not old.up_to_date():
+            local.searcher = old.refresh()  # reuses old's segment readers and closes the rest
+        if local.searcher is not old:
+            with self._lock:
+                self._open.discard(old)
+                self._open.add(local.searcher)
+            if reopened and old is not None:
+                old.close()
         local.checked = now
         return local.searcher
 

@@ -1,0 +1,67 @@
+"""The fast query path agrees with Whoosh: same passages, same scores, same order, same highlights."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import index as whoosh_index
+
+from kil_search.index.schema import text_analyzer
+from kil_search.index.store import current_generation
+from kil_search.search import SearchService, parse_query
+from kil_search.search.excerpts import find_matches
+from kil_search.search.matching import Evaluator
+from kil_search.search.ranking import score_matches
+from kil_search.search.service import _WEIGHTING
+
+QUERIES = ["council", "social care", '"social value"', "council -bradford", "multiplier OR trailblazer",
+           "community organisations", "+local economy", '"community business" care', "commissioning",
+           "council NOT care", "local (economy OR care)", "zebra"]
+
+
+@pytest.fixture
+def service(settings, built_index):
+    service = SearchService(settings.index_dir)
+    yield service
+    service.close()
+
+
+@pytest.mark.parametrize("any_word", [False, True])
+@pytest.mark.parametrize("text", QUERIES)
+def test_matches_and_scores_equal_whooshs_own_search(service, settings, text, any_word):
+    parsed = parse_query(text, any_word=any_word)
+    searcher = service.searcher()
+    evaluator = Evaluator(searcher, service.arrays(searcher), _WEIGHTING.B, _WEIGHTING.K1)
+    matches = score_matches(evaluator, searcher, parsed.query)
+    expected = {docnum: score for score, docnum in searcher.search(parsed.query, limit=None).top_n}
+    assert dict(zip(matches.ids.tolist(), matches.scores.tolist())) == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("text", ["council", "community", "local economy", "care OR council"])
+def test_documents_come_in_the_order_of_their_best_passage(service, text):
+    index = whoosh_index.open_dir(str(current_generation(service.index_dir)))
+    with index.searcher(weighting=_WEIGHTING) as searcher:
+        ranked = searcher.search(parse_query(text).query, limit=None)
+        expected = list(dict.fromkeys(hit["doc_id"] for hit in ranked))
+        best = {}
+        for hit in ranked:
+            best.setdefault(hit["doc_id"], []).append(hit["page"])
+    results = service.search(text, per_page=50)
+    assert [hit.id for hit in results.results] == expected
+    assert results.total == len(expected)
+    for hit in results.results:
+        assert [passage.page for passage in hit.passages] == best[hit.id][:3]
+
+
+@pytest.mark.parametrize("text, query", [
+    ("Councils commission; the council's COUNCIL.", "council"),
+    ("e.g. councils ...council end.Council x.councils", "council"),
+    ("Commissioned, commissioning and re-commissioning", "commission"),
+    ("Willing people will help", "willing"),
+    ("Straße, STRASSE, école", "école"),
+    ("a b c an as at", "abc"),
+])
+def test_highlighted_words_are_those_the_index_analyser_finds(text, query):
+    terms = parse_query(query).highlight_terms
+    expected = [(token.startchar, token.endchar, token.text)
+                for token in text_analyzer()(text, chars=True, mode="query") if token.text in terms]
+    assert find_matches(text, terms) == expected
