@@ -76,24 +76,91 @@ def format_summary(summary) -> str:
 @click.option("--page", type=click.IntRange(1, 1000), default=1)
 @click.option("--per-page", type=click.IntRange(1, 50), default=10)
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/search JSON.")
-def search_command(index, query, page, per_page, as_json) -> None:
+@click.option("--filter", "filters", multiple=True, metavar="NAME=VALUE",
+              help="Keep results with this facet value, e.g. council_type='metropolitan district' (repeatable).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
+@click.option("--exact", is_flag=True, help="Search only the words typed: no glossary terms, no 'case studies' filter.")
+def search_command(index, query, page, per_page, as_json, filters, sort, exact) -> None:
     """Search the index and print ranked documents with their best passages."""
     from .search import SearchService
 
     settings = _settings(None, index)
+    chosen: dict[str, list[str]] = {}
+    for item in filters:
+        name, equals, value = item.partition("=")
+        if not equals:
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--filter")
+        chosen.setdefault(name.strip(), []).append(value.strip())
     try:
-        results = SearchService(settings.index_dir, settings.passages_per_result).search(query, page=page, per_page=per_page)
+        results = SearchService(settings.index_dir, settings.passages_per_result).search(
+            query, page=page, per_page=per_page, filters=chosen, sort=sort, exact=exact)
     except KilSearchError as error:
         raise click.ClickException(str(error)) from None
     if as_json:
         click.echo(json.dumps(results.to_json(), indent=2, ensure_ascii=False))
         return
     click.echo(f"{results.total} documents ({results.took_ms} ms)")
+    if results.suggestion:
+        click.echo(f"Did you mean: {results.suggestion.query} ({results.suggestion.total} documents)")
+    for expansion in results.expansions:
+        click.echo(f"Also searched: {'; '.join(expansion.alternatives)} (for {expansion.typed!r})")
     for rank, doc in enumerate(results.results, start=(page - 1) * per_page + 1):
         click.echo(f"\n{rank}. {doc.title}  [{doc.type}{', ' + doc.date if doc.date else ''}]  {doc.id}")
         for passage in doc.passages:
             excerpt = str(passage.excerpt_html).replace("<mark>", "[").replace("</mark>", "]")
-            click.echo(f"   {'p.' if doc.format == 'pdf' else '§'}{passage.page} {passage.section}: {_unescape(excerpt)}")
+            label = f"[case study: {passage.case_study}] " if passage.case_study else ""
+            click.echo(f"   {'p.' if doc.format == 'pdf' else '§'}{passage.page} {passage.section}: {label}{_unescape(excerpt)}")
+
+
+@main.command("ask")
+@index_option
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the /api/ask JSON.")
+def ask_command(index, question, as_json) -> None:
+    """Answer QUESTION with the sentences that say it, their document and page (or say none does)."""
+    from .search import SearchService
+    from .search.answer import answer_question
+
+    settings = _settings(None, index)
+    try:
+        result = answer_question(SearchService(settings.index_dir, settings.passages_per_result), question)
+    except KilSearchError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    click.echo(format_answer(result))
+
+
+def format_answer(result) -> str:
+    """Render an answer result for people: the answer with its source, or the closest passages."""
+    if result.answer is None:
+        lines = ["No confident answer."]
+        if result.passages:
+            lines.append("Closest passages:")
+        for passage in result.passages:
+            excerpt = _unescape(str(passage.excerpt_html).replace("<mark>", "[").replace("</mark>", "]"))
+            lines.append(f"  {passage.document['title']}, {_place(passage.format, passage.page)}: {excerpt}")
+        return "\n".join(lines)
+    lines = [result.answer.text, "", _source(result.answer)]
+    if result.alternatives:
+        lines.append("\nAlso:")
+        for other in result.alternatives:
+            text = "\n  ".join(other.text.splitlines())
+            lines.append(f"  {text}\n    {_source(other)}")
+    return "\n".join(lines)
+
+
+def _source(answer) -> str:
+    """Return where an answer comes from, in one line."""
+    parts = [answer.document["title"], _place(answer.format, answer.page)]
+    parts += [part for part in (answer.section, answer.document["type"], answer.document["date"]) if part]
+    return f"— {' · '.join(parts)}  {answer.url}"
+
+
+def _place(doc_format: str, page: int) -> str:
+    """Return "page N" for a PDF and "section N" for a web page."""
+    return f"page {page}" if doc_format == "pdf" else f"section {page}"
 
 
 @main.command("extract")
@@ -147,6 +214,10 @@ def _unescape(text: str) -> str:
 
     return html.unescape(text)
 
+
+from .staff_cli import register  # noqa: E402 (the staff commands need `main` to exist)
+
+register(main)
 
 if __name__ == "__main__":
     main()

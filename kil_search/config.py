@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields, replace
+from dataclasses import field as setting
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,23 @@ class Settings:
     extract_timeout: float = 60.0
     extract_memory_mb: int = 2048
     jobs: int = os.cpu_count() or 1
+    # Staff tools: the admin page is off unless a password (or its hash) is set.
+    admin_password: str = setting(default="", repr=False)
+    admin_password_hash: str = setting(default="", repr=False)
+    secret_key: str = setting(default="", repr=False)
+    secure_cookies: bool = False
+    upload_folder: str = "uploads"
+    upload_max_mb: int = 50
+    crawl_contact: str = "https://locality.org.uk"
+    crawl_delay: float = 1.0
+    crawl_max_pages: int = 500
+    crawl_max_depth: int = 5
+    crawl_max_mb: int = 50
+
+    @property
+    def admin_enabled(self) -> bool:
+        """True when a password or password hash is configured."""
+        return bool(self.admin_password or self.admin_password_hash)
 
     def with_overrides(self, **overrides) -> "Settings":
         """Return a copy with the non-None overrides applied (paths made absolute)."""
@@ -44,6 +62,8 @@ def load_settings(**overrides) -> Settings:
             from_env[field.name] = int(raw)
         elif field.type in ("float",):
             from_env[field.name] = float(raw)
+        elif field.type in ("bool",):
+            from_env[field.name] = raw.strip().lower() in ("1", "true", "yes", "on")
         else:
             from_env[field.name] = raw
     return Settings().with_overrides(**from_env).with_overrides(**overrides)

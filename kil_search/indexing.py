@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from .config import Settings
+from .enrich import enrich_document
 from .corpus import CatalogEntry, CorpusFile, hash_file, load_catalog, normalise_date, scan_corpus
 from .errors import KilSearchError
 from .extract.runner import extract_in_workers
@@ -20,12 +21,14 @@ from .index.store import (
     current_generation,
     generation_is_usable,
     publish_generation,
+    remove_abandoned_generations,
     remove_stale_generations,
     write_json_atomically,
     write_lock,
 )
 from .index.writer import IndexWriter
 from .models import Document
+from .run_status import RunRecorder
 
 from whoosh import index as whoosh_index
 from whoosh.query import Term
@@ -64,12 +67,19 @@ def run_index(settings: Settings, rebuild: bool = False, jobs: int | None = None
     corpus_dir = Path(settings.corpus_dir)
     if not corpus_dir.is_dir():
         raise KilSearchError(f"corpus folder not found: {corpus_dir}")
-    catalog = load_catalog(corpus_dir)
     with write_lock(Path(settings.index_dir)):
-        summary = _run_locked(settings, catalog, rebuild, jobs or settings.jobs, progress or _no_progress)
-    summary.seconds = round(time.monotonic() - started, 3)
-    summary.finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    write_json_atomically(Path(settings.index_dir) / LAST_RUN_FILE, summary.to_json())
+        recorder = RunRecorder(Path(settings.index_dir), progress or _no_progress)
+        recorder.start(rebuild)
+        try:
+            catalog = load_catalog(corpus_dir)
+            summary = _run_locked(settings, catalog, rebuild, jobs or settings.jobs, recorder)
+        except BaseException as error:
+            recorder.fail(error)
+            raise
+        summary.seconds = round(time.monotonic() - started, 3)
+        summary.finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        write_json_atomically(Path(settings.index_dir) / LAST_RUN_FILE, summary.to_json())
+        recorder.finish(summary)
     return summary
 
 
@@ -83,6 +93,7 @@ def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
         remove_stale_generations(index_dir, {live.name} if live else set())
         generation, target = create_generation(index_dir)
     else:
+        remove_abandoned_generations(index_dir, live)
         generation, target = live, whoosh_index.open_dir(str(live))
     known = _known_documents(target)
     files = scan_corpus(Path(settings.corpus_dir))
@@ -147,6 +158,9 @@ def _store_result(writer: IndexWriter, item: CorpusFile, result, entry: CatalogE
         summary.failed.append((item.doc_id, result.error))
         return
     fields = _fields(item, document, entry)
+    enrichment = enrich_document(document, fields["title"], fields["doc_type"], fields["places"])
+    if enrichment.unresolved_places:
+        log.info("%s: places not in the gazetteer: %s", item.doc_id, ", ".join(enrichment.unresolved_places))
     details.update(
         status="indexed",
         warnings=document.warnings,
@@ -155,11 +169,19 @@ def _store_result(writer: IndexWriter, item: CorpusFile, result, entry: CatalogE
         page_count=len(document.pages) if document.format == "html" else document.metadata.get("page_count", len(document.pages)),
         section_titles=[page.section for page in document.pages] if document.format == "html" else [],
         word_count=sum(len(page.text.split()) for page in document.pages),
+        place_codes=enrichment.place_codes,
+        case_studies=[_case_study_details(document, case) for case in enrichment.case_studies],
     )
     for warning in document.warnings:
         summary.warnings.append((item.doc_id, warning))
-    writer.add_document(item.doc_id, document, fields, details)
+    writer.add_document(item.doc_id, document, fields, details, enrichment.passages)
     summary.indexed.append(item.doc_id)
+
+
+def _case_study_details(document: Document, case) -> dict:
+    """Return what a document page shows of one of its case studies."""
+    return {"title": case.title, "organisation": case.organisation, "place_code": case.place_code,
+            "page": document.pages[case.start[0]].number}
 
 
 def _fields(item: CorpusFile, document: Document | None, entry: CatalogEntry) -> dict:
@@ -188,10 +210,11 @@ def _known_documents(target) -> dict[str, dict]:
 
 
 def _count(target, summary: IndexSummary) -> None:
-    """Fill in the index's document and passage totals."""
+    """Fill in how many documents are searchable and how many passages they have."""
     with target.searcher() as searcher:
-        summary.documents = searcher.doc_count() and len(list(searcher.document_numbers(kind=KIND_DOCUMENT)))
-        summary.passages = searcher.doc_count() - summary.documents
+        records = list(searcher.documents(kind=KIND_DOCUMENT))
+        summary.documents = sum(1 for record in records if (record.get("details") or {}).get("status") == "indexed")
+        summary.passages = searcher.doc_count() - len(records)
 
 
 def _no_progress(event: str, detail: object) -> None:

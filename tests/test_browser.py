@@ -57,7 +57,8 @@ def test_typing_a_query_shows_highlighted_results(server, page):
     assert first.locator(".result-title").inner_text() == "Community care in practice"
     assert first.locator("mark").count() >= 2
     link = first.locator(".page-link").first
-    assert link.inner_text() == "page 2"
+    assert link.inner_text() == "p. 2"
+    assert first.locator(".passage-where").first.inner_text() == "Social care, p. 2"
     assert link.get_attribute("href").endswith("/file#page=2")
 
 
@@ -73,3 +74,21 @@ def test_keyboard_reaches_the_search_box_and_results(server, page):
 def test_page_fits_a_phone_screen(server, page):
     page.goto(server + "/search?q=social+care")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_question_gets_an_answer_card_reachable_by_keyboard(server, page):
+    page.goto(server + "/")
+    page.get_by_label("Search reports, guides and case studies").fill("How did the Bradford council keep money in the local economy?")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=*")
+    card = page.get_by_role("region", name="Answer from the library")
+    assert "keeping money in the local economy" in card.inner_text()
+    for _ in range(12):  # Tab from the top of the page until the card's link has focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('answer-link')"):
+            break
+    focused = page.evaluate("({text: document.activeElement.textContent, href: document.activeElement.getAttribute('href')})")
+    assert focused["text"] == "Community care in practice, page 2"
+    path, _, fragment = focused["href"].partition("#")
+    assert path == "/documents/reports/care-report.pdf/file"
+    assert fragment.split("&")[0] == "page=2"

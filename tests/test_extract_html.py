@@ -112,6 +112,23 @@ def test_article_header_is_kept_but_page_header_dropped(tmp_path):
     assert full_text(document) == "News item\nStory."
 
 
+@pytest.mark.parametrize(
+    ("markup", "phrase", "kept"),
+    [
+        ('<div class="social-share"><a href="#">Share on Facebook</a></div>', "Facebook", False),
+        ('<div class="phase-banner">This is a new service.</div>', "new service", False),
+        ('<p aria-label="Breadcrumb">Home / Bins</p>', "Home / Bins", False),
+        ('<div hidden>Hidden text</div>', "Hidden text", False),
+        ('<section class="social-care"><h2>Adult social care</h2><p>Help at home.</p></section>', "Help at home.", True),
+        ('<div class="hero-banner"><h2>Garden waste</h2><p>Subscribe each spring.</p></div>', "Subscribe", True),
+        ('<div class="shared-content"><p>Opening hours.</p></div>', "Opening hours.", True),
+    ],
+)
+def test_chrome_rules_keep_content_that_only_sounds_like_chrome(tmp_path, markup, phrase, kept):
+    path = make_html(tmp_path / "p.html", title="Page", body_html="<p>Intro.</p>" + markup)
+    assert (phrase in full_text(extract_html(path))) is kept
+
+
 def test_empty_content_gives_a_warning_and_no_pages(tmp_path):
     path = make_html(tmp_path / "empty.html", title="Nothing here", body_html="<div><script>x()</script></div>")
     document = extract_html(path)

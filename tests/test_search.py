@@ -69,3 +69,19 @@ def test_paging(service):
     assert first.total == second.total >= 2
     assert first.results[0].id != second.results[0].id
     assert service.search("council", per_page=1, page=99).results == []
+
+
+def test_contents_page_does_not_outrank_the_chapter(tmp_path):
+    from builders import make_pdf
+    from kil_search.config import load_settings
+    from kil_search.indexing import run_index
+
+    contents = "Contents\n" + "\n".join(f"{n}. Chapter about topic {n} .... {n * 3}" for n in range(1, 8)) + "\n8. Adult social care in Bradford .... 24"
+    chapter = ("Adult social care in Bradford. The council commissioned home care from neighbourhood providers. "
+               + "Providers, families and volunteers met every month to plan support for older residents. " * 12)
+    (tmp_path / "corpus").mkdir()
+    make_pdf(tmp_path / "corpus" / "report.pdf", [contents, chapter], title="A report")
+    settings = load_settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", jobs=1)
+    run_index(settings)
+    hit = SearchService(settings.index_dir).search("adult social care Bradford").results[0]
+    assert [passage.page for passage in hit.passages] == [2, 1]

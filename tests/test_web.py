@@ -19,7 +19,7 @@ def test_search_page_shows_highlighted_passage_with_page_link(client):
     assert "Community care in practice" in html
     assert "<mark>" in html
     assert 'href="/documents/reports/care-report.pdf/file#page=2"' in html
-    assert ">page 2<" in html
+    assert ">p. 2<" in html
 
 
 def test_search_with_no_results_helps(client):
@@ -34,7 +34,7 @@ def test_api_search_shape(client):
     result = data["results"][0]
     assert set(result) >= {"id", "path", "title", "type", "date", "source_url", "url", "file_url", "score", "passages"}
     passage = result["passages"][0]
-    assert set(passage) == {"page", "section", "excerpt_html", "url"}
+    assert set(passage) >= {"page", "section", "excerpt_html", "url", "case_study", "places"}
     assert "<mark>" in passage["excerpt_html"] and isinstance(passage["page"], int)
 
 

@@ -21,6 +21,7 @@ PAGE_CHROME_TAGS = ("header", "footer")  # dropped unless they belong to an arti
 CHROME_ROLES = {"banner", "navigation", "contentinfo", "complementary", "search"}
 CHROME_SUBSTRINGS = ("cookie", "consent", "breadcrumb", "newsletter")
 CHROME_WORDS = {"banner", "skip", "skiplink", "skiplinks", "share", "sharing", "social", "socials"}
+MAX_WIDGET_CHARS = 300
 SKIP_LINK_TEXT = re.compile(r"^(skip|jump) (to|navigation)\b", re.IGNORECASE)
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
 BLOCK_TAGS = {
@@ -207,10 +208,18 @@ def _is_chrome(element: Tag, in_content: bool) -> bool:
         return True
     if name == "a" and SKIP_LINK_TEXT.match(" ".join(element.get_text(" ").split())):
         return True
-    labels = " ".join([str(element.get("id", "")), " ".join(element.get("class", [])), str(element.get("aria-label", ""))]).lower()
+    classes = element.get("class") or []
+    classes = [classes] if isinstance(classes, str) else classes
+    labels = " ".join([str(element.get("id", "")), *classes, str(element.get("aria-label", ""))]).lower()
     if any(part in labels for part in CHROME_SUBSTRINGS):
         return True
-    return not CHROME_WORDS.isdisjoint(re.split(r"[^a-z0-9]+", labels))
+    # "social", "banner" also name content ("social-care", "hero-banner"): only small widgets go.
+    return not CHROME_WORDS.isdisjoint(re.split(r"[^a-z0-9]+", labels)) and _is_widget_sized(element)
+
+
+def _is_widget_sized(element: Tag) -> bool:
+    """Tell whether an element is small enough to be a widget: no headings and little text."""
+    return element.find(list(HEADING_LEVELS)) is None and len(element.get_text()) <= MAX_WIDGET_CHARS
 
 
 class _SectionWriter:

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError
 
 from kil_search.errors import ExtractionError
+from kil_search.extract.running_lines import strip_running_lines
 from kil_search.models import Document, OutlineEntry, Page
 
-logger = logging.getLogger(__name__)
 
 # pypdf logs every oddity of a malformed file as a warning; the reasons we care
 # about reach the Document as warnings or an ExtractionError instead.
@@ -83,6 +83,7 @@ def _extract(path: Path, data: bytes) -> Document:
     empty = sum(1 for text in texts if text is not None and not text)
     if empty:
         warnings_found.append(f"no extractable text on {empty} of {page_count} pages (scanned?)")
+    texts = strip_running_lines(texts)
     pages = [
         Page(number=number, text=text or "", section=_section_for(number, outline))
         for number, text in enumerate(texts, start=1)

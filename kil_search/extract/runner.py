@@ -64,11 +64,15 @@ class _Worker:
         self.path: Path | None = None
         self.since = time.monotonic()  # start of the current job, or of the process while starting
 
-    def assign(self, path: Path) -> None:
-        """Send the worker its next file."""
+    def assign(self, path: Path) -> bool:
+        """Send the worker its next file; return False if the worker has already gone."""
+        try:
+            self.connection.send(str(path))
+        except OSError:
+            return False
         self.path = path
         self.since = time.monotonic()
-        self.connection.send(str(path))
+        return True
 
     def deadline(self, timeout: float) -> float:
         """Return when the current job (or the start-up) must be given up; never for an idle worker."""
@@ -119,9 +123,11 @@ def extract_in_workers(
                 waiting.append(Path(next(pending)))
             except StopIteration:
                 exhausted = True
-        for worker in workers:
-            if worker.ready and worker.path is None and waiting:
-                worker.assign(waiting.popleft())
+        for worker in [worker for worker in workers if worker.ready and worker.path is None]:
+            if waiting and not worker.assign(waiting[0]):
+                _remove(worker, workers)  # died while idle; a fresh one is started below
+            elif waiting:
+                waiting.popleft()
 
     try:
         while True:
@@ -136,14 +142,14 @@ def extract_in_workers(
                     _remove(worker, workers)
                 if not workers:
                     return
-            finished = _collect(workers, timeout, context, memory_limit_mb)
+            finished = _collect(workers, timeout)
             feed()  # before yielding: workers keep extracting while the caller indexes these results
             yield from finished
     finally:
         _shutdown(workers)
 
 
-def _collect(workers: list[_Worker], timeout: float, context: Any, memory_limit_mb: int | None) -> list[ExtractionResult]:
+def _collect(workers: list[_Worker], timeout: float) -> list[ExtractionResult]:
     """Wait for the next message, death or deadline; return the files that finished."""
     finished: list[ExtractionResult] = []
     next_deadline = min(worker.deadline(timeout) for worker in workers)

@@ -6,7 +6,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 # Bump whenever fields or analysis change: the indexer then rebuilds instead of failing.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 KIND_DOCUMENT = "document"
 KIND_PASSAGE = "passage"
@@ -22,18 +22,25 @@ def build_schema() -> Schema:
     analyzer = text_analyzer()
     return Schema(
         record_id=ID(unique=True, stored=True),
-        kind=ID(stored=True),
+        kind=ID(stored=True, sortable=True),
         doc_id=ID(stored=True, sortable=True),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=2.0),
         section=TEXT(analyzer=analyzer, stored=True, field_boost=1.3),
-        # No spelling=True: it analysed every passage a second time and nothing asks for suggestions.
-        text=TEXT(analyzer=analyzer, stored=True),
+        text=TEXT(analyzer=analyzer, stored=True, spelling=True),
         doc_type=ID(stored=True, sortable=True),
         format=ID(stored=True),
         date=ID(stored=True, sortable=True),
         page=NUMERIC(stored=True, sortable=True),
-        themes=KEYWORD(stored=True, commas=True, lowercase=True, scorable=False),
+        themes=KEYWORD(stored=True, commas=True, lowercase=True, scorable=False, sortable=True),
         places=KEYWORD(stored=True, commas=True, scorable=False),
+        # Finding aids (kil_search/enrich): per passage, with columns so facets count fast.
+        year=ID(stored=True, sortable=True),
+        place_codes=KEYWORD(stored=True, commas=True, scorable=False, sortable=True),
+        council_types=KEYWORD(stored=True, commas=True, scorable=False, sortable=True),
+        regions=KEYWORD(stored=True, commas=True, scorable=False, sortable=True),
+        case_study=ID(stored=True, sortable=True),
+        case_title=STORED(),
+        case_place=STORED(),
         source_url=STORED(),
         details=STORED(),
     )

@@ -80,6 +80,21 @@ def remove_stale_generations(index_dir: Path, keep: set[str]) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def remove_abandoned_generations(index_dir: Path, live: Path) -> None:
+    """Delete generations newer than the live one: half-built by a rebuild that was killed."""
+    for path in index_dir.glob(f"{GENERATION_PREFIX}*"):
+        if _generation_number(path) > _generation_number(live):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _generation_number(path: Path) -> int:
+    """Return the creation stamp in a generation folder's name (0 if it has none)."""
+    try:
+        return int(path.name[len(GENERATION_PREFIX):])
+    except ValueError:
+        return 0
+
+
 @contextmanager
 def write_lock(index_dir: Path):
     """Hold the one writer lock for this index folder, or raise IndexBusyError at once."""

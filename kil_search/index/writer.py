@@ -8,7 +8,7 @@ from whoosh.index import LockError
 
 from ..errors import IndexBusyError
 from ..models import Document
-from .passages import split_document
+from .passages import Passage, split_document
 from .schema import KIND_DOCUMENT, KIND_PASSAGE
 
 log = logging.getLogger(__name__)
@@ -46,8 +46,9 @@ class IndexWriter:
         """Remove a document's record and all its passages."""
         self._writer.delete_by_term("doc_id", doc_id)
 
-    def add_document(self, doc_id: str, document: Document, fields: dict, details: dict) -> int:
-        """Index a document's passages and its record; return how many passages were added."""
+    def add_document(self, doc_id: str, document: Document, fields: dict, details: dict,
+                     passages: list[Passage] | None = None) -> int:
+        """Index a document's passages (split here unless given) and its record; return the passage count."""
         self.delete_document(doc_id)
         shared = {
             "doc_id": doc_id,
@@ -59,7 +60,7 @@ class IndexWriter:
             "places": ",".join(fields["places"]),
             "source_url": fields["source_url"],
         }
-        passages = split_document(document)
+        passages = split_document(document) if passages is None else passages
         for passage in passages:
             self._writer.add_document(
                 record_id=f"{doc_id}#{passage.page}.{passage.part}",
@@ -67,6 +68,14 @@ class IndexWriter:
                 section=passage.section,
                 text=passage.text,
                 page=passage.page,
+                _boost=passage.boost,
+                year=fields["date"][:4],
+                place_codes=",".join(passage.place_codes),
+                council_types=",".join(passage.council_types),
+                regions=",".join(passage.regions),
+                case_study="yes" if passage.case_title else "no",
+                case_title=passage.case_title,
+                case_place=passage.case_place,
                 **shared,
             )
         record = {key: value for key, value in shared.items() if key != "title"}

@@ -10,13 +10,22 @@ from markupsafe import Markup, escape
 from ..index.schema import text_analyzer
 
 EXCERPT_CHARS = 280
-_TOKENIZER, _LOWERCASE, _STOPS, _STEMMER = text_analyzer().items  # the index's own analysis steps
+_ANALYZER = text_analyzer()
+_TOKENIZER, _LOWERCASE, _STOPS, _STEMMER = _ANALYZER.items  # the index's own analysis steps
 _STOP_WORDS, _MIN_WORD = _STOPS.stops, _STOPS.min
 _stem = lru_cache(maxsize=100_000)(_STEMMER.stemfn)
 
 
-def find_matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
-    """Return (start, end, term) for every word of text whose analysed form is in terms.
+def find_matches(text: str, terms: frozenset[str], phrases: frozenset[tuple[str, ...]] = frozenset()) -> list[tuple[int, int, str]]:
+    """Return (start, end, term) for every word of text whose analysed form is in terms,
+    and for every word of a run of words that spells one of the phrases."""
+    if phrases:
+        return _matches_with_phrases(text, terms, phrases)
+    return _term_matches(text, terms)
+
+
+def _term_matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Return the words of text whose analysed form is in terms.
 
     Equivalent to running the index analyser over text, but only words that could
     stem to a term are looked at: a Porter stem minus its last letter always starts
@@ -38,9 +47,26 @@ def find_matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]
     return found
 
 
-def make_excerpt(text: str, terms: frozenset[str], width: int = EXCERPT_CHARS) -> Markup:
+def _matches_with_phrases(text: str, terms: frozenset[str], phrases: frozenset[tuple[str, ...]]) -> list[tuple[int, int, str]]:
+    """Return term matches plus every word of a run of words spelling a phrase (full analysis)."""
+    tokens = [(token.startchar, token.endchar, token.text) for token in _ANALYZER(text, chars=True, mode="query")]
+    found = {(start, end, word) for start, end, word in tokens if word in terms}
+    words = [word for _start, _end, word in tokens]
+    for phrase in phrases:
+        size = len(phrase)
+        for index in range(len(tokens) - size + 1):
+            if tuple(words[index:index + size]) == phrase:
+                found.update((start, end, " ".join(phrase)) for start, end, _word in tokens[index:index + size])
+    unique: dict[tuple[int, int], tuple[int, int, str]] = {}
+    for match in sorted(found):
+        unique.setdefault(match[:2], match)
+    return list(unique.values())
+
+
+def make_excerpt(text: str, terms: frozenset[str], width: int = EXCERPT_CHARS,
+                 phrases: frozenset[tuple[str, ...]] = frozenset()) -> Markup:
     """Return the window of text with the most distinct matched terms, marked up safely."""
-    matches = find_matches(text, terms)
+    matches = find_matches(text, terms, phrases)
     start, end = _best_window(text, matches, width)
     pieces = ["… " if start > 0 else ""]
     cursor = start

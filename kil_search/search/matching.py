@@ -54,7 +54,27 @@ class Evaluator:
             return self._or(node)
         if node is wq.NullQuery or isinstance(node, wq.NullQuery.__class__):
             return Matches.empty()
+        if isinstance(node, wq.Every) and node.fieldname in (None, "", "*"):
+            ids = np.flatnonzero(self.arrays.live)  # every document, each scoring its boost (Whoosh's ListMatcher)
+            return Matches(ids, np.full(len(ids), float(node.boost)), np.ones(len(ids), np.int64))
         raise Unsupported(type(node).__name__)
+
+    def docs(self, node: wq.Query) -> np.ndarray:
+        """Return the sorted docnums an unscored query (a filter or mask) matches, over any field."""
+        if isinstance(node, wq.Term):
+            return self.arrays.term(node.fieldname, _text(node.text)).ids.astype(np.int64)
+        if isinstance(node, wq.Or) and not node.minmatch:
+            parts = [self.docs(child) for child in node.subqueries]
+            return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+        if isinstance(node, wq.And) and not any(isinstance(child, wq.Not) for child in node.subqueries):
+            result = None
+            for child in node.subqueries:
+                ids = self.docs(child)
+                result = ids if result is None else _common_sorted(result, ids)
+            return result if result is not None else np.empty(0, np.int64)
+        if node is wq.NullQuery or isinstance(node, wq.NullQuery.__class__):
+            return np.empty(0, np.int64)
+        return np.array(sorted(node.docs(self.searcher)), dtype=np.int64)
 
     def _term(self, field: str, text) -> Matches:
         """Score one term's postings with Whoosh's bm25()."""

@@ -25,6 +25,10 @@ SCORED_FIELDS = ("title", "section", "text")
 POSITION_BITS = 20  # a passage has far fewer than a million words
 
 
+class StaleArrays(Exception):
+    """The arrays were closed because a newer generation replaced them."""
+
+
 @dataclass
 class TermPostings:
     """Where a term occurs: sorted docnums, weights and (for phrases) docnum << 20 | position keys."""
@@ -43,12 +47,14 @@ class GenerationArrays:
     """Per-generation arrays: which document each docnum belongs to, field lengths, postings."""
 
     def __init__(self, index):
+        self.source = index
         searcher = self._searcher = index.searcher()
         reader = searcher.reader()
         self.generation = reader.generation()
         self.size = reader.doc_count_all()
         self.leaves = reader.leaf_readers()
         self._lock = threading.Lock()
+        self._closed = False
         self._cache: OrderedDict = OrderedDict()
         self._cached = 0
         doc_id_column = list(reader.column_reader("doc_id")) if reader.has_column("doc_id") else [""] * self.size
@@ -76,6 +82,8 @@ class GenerationArrays:
             if found is not None:
                 self._cache.move_to_end(key)
                 return found
+            if self._closed:
+                raise StaleArrays("the index generation was replaced")
             found = self._cache[key] = self._read(field, text, positions)
             self._cached += found.nbytes
             while self._cached > CACHE_BYTES and len(self._cache) > 1:
@@ -84,8 +92,10 @@ class GenerationArrays:
             return found
 
     def close(self) -> None:
-        """Close the generation's own searcher."""
-        self._searcher.close()
+        """Close the generation's own searcher (after any decoding in progress)."""
+        with self._lock:
+            self._closed = True
+            self._searcher.close()
 
     def _read(self, field: str, text: str, positions: bool) -> TermPostings:
         """Decode every block of a term's posting lists into arrays."""

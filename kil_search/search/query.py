@@ -55,7 +55,8 @@ def _make_parser(group) -> qparser.QueryParser:
     for plugin_class in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.RangePlugin,
                          qparser.BoostPlugin, qparser.EveryPlugin, qparser.SingleQuotePlugin):
         parser.remove_plugin_class(plugin_class)
-    parser.add_plugin(qparser.PlusMinusPlugin())
+    # +/- only at the start of a word: "co-production" and "place-based" are words, not exclusions.
+    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
     return parser
 
 
@@ -82,6 +83,16 @@ def parse_query(text: str, any_word: bool = False) -> ParsedQuery:
         except Exception:
             parsed = wq.NullQuery
     return ParsedQuery(text, parsed, frozenset(positive_terms(parsed)), degraded)
+
+
+def passage_query(terms: list[str], fields: dict[str, float] | None = None) -> ParsedQuery:
+    """Build an any-word query for analysed terms over the given fields (default: passage text and headings)."""
+    fields = fields or {"text": 1.0, "section": 0.5}
+    terms = list(dict.fromkeys(terms))[:MAX_TERMS]
+    if not terms:
+        return ParsedQuery(" ".join(terms), wq.NullQuery, frozenset())
+    clauses = [wq.Term(name, term, boost=boost) for name, boost in fields.items() for term in terms]
+    return ParsedQuery(" ".join(terms), wq.Or(clauses), frozenset(terms))
 
 
 def positive_terms(parsed: wq.Query) -> set[str]:

@@ -1,72 +1,203 @@
-"""Rank documents by their best passage: every match scored, documents ordered, counted exactly."""
+"""Score the sentences (and, through lists.py, the lists) of one page against a question."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 
-import numpy as np
+from .candidates import (Candidate, PageText, analyse, cue_factor, headings_above, make_candidate, recency_factor,
+                         words_of_page)
+from .cues import inline_list_items, list_count_fit
+from .lists import list_candidates
+from .question import Question
+from .sentences import HEADING, ROW, SENTENCE, Unit, split_units
 
-from .matching import Evaluator, Matches, Unsupported
-from .postings import GenerationArrays
-from .query import ParsedQuery
-
-
-@dataclass
-class Ranking:
-    """Matching passages (by docnum, with their documents) and the documents, best first."""
-
-    arrays: GenerationArrays
-    ids: np.ndarray
-    scores: np.ndarray
-    docs: np.ndarray
-    documents: np.ndarray
-
-    @property
-    def total(self) -> int:
-        """Return how many documents match."""
-        return len(self.documents)
-
-    def best_passages(self, ordinal: int, limit: int) -> list[tuple[int, float]]:
-        """Return (docnum, score) of a document's best passages, best first (ties by docnum)."""
-        places = np.flatnonzero(self.docs == ordinal)
-        places = places[np.lexsort((self.ids[places], -self.scores[places]))][:limit]
-        return [(int(self.ids[place]), float(self.scores[place])) for place in places]
+# How much a question word found only around a unit counts, against one found in it.
+HEADING_WEIGHTS = (0.6, 0.45, 0.3)  # the nearest heading above, the one above that...
+TITLE_WEIGHT = 0.5  # the document's title or type ("report", "guide")
+NAMED_DOCUMENT_SHARE = 0.3  # when the title holds this share of the question, the question names the document...
+NAMED_DOCUMENT_WEIGHT = 1.0  # ...and its title words count as found in every sentence of it
+NAME_IN_HEADING = 0.9  # a name the question gives, found in a heading above the unit or in the title
+NAME_ON_PAGE = 0.5  # ...found elsewhere on the page
+NAME_IN_DOCUMENT = 0.4  # ...found on another retrieved page of the document
+NEIGHBOUR_WEIGHT = 0.35
+OWN_SHARE = 0.35  # the rest of the coverage comes from the unit with its surroundings
+FOCUS_FLOOR = 0.7  # a unit holding none of the question's words other than names keeps this share...
+FOCUS_ENOUGH = 0.4  # ...and one holding this share of their weight keeps all of its score
+PHRASE_FLOOR = 0.88  # a candidate with none of the question's word pairs side by side keeps this share
+PRUNE_COVERAGE = 0.25  # below this a unit cannot reach any threshold worth calibrating: not scored further
+KEYWORD_LIST = 0.6  # a line of tags keeps this share
+MIN_NEW_WORDS = 2  # an answer must say something the question did not
+_ANAPHOR = re.compile(r"^(?:It|Its|They|Their|These|This|Those|Such|He|She|His|Her|Both|Each)\b")
 
 
-def rank(searcher, arrays: GenerationArrays, parsed: ParsedQuery, weighting) -> Ranking:
-    """Score every passage the query matches and order documents by their best passage.
+def score_page(question: Question, rarity: dict[str, float], page: PageText,
+               document_words: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Return every unit of the page, and every list on it, as a scored candidate.
 
-    A document's rank is its best passage's (score, then lowest docnum), the order in
-    which it would first appear in a ranked list of passages; no sort of all matches.
+    document_words are the words found on several retrieved pages of the document: a name the
+    question gives (a place, an organisation) is half found when the document keeps coming back to it.
     """
-    evaluator = Evaluator(searcher, arrays, weighting.B, weighting.K1)
-    matches = score_matches(evaluator, searcher, parsed.query)
-    excluded = parsed.excluded
-    docs = arrays.doc_of[matches.ids] if len(matches.ids) else np.empty(0, np.int64)
-    keep = docs >= 0
-    if excluded is not None and keep.any():
-        excluded_ids = score_matches(evaluator, searcher, excluded).ids
-        excluded_docs = np.unique(arrays.doc_of[excluded_ids]) if len(excluded_ids) else np.empty(0, np.int64)
-        keep &= ~np.isin(docs, excluded_docs)
-    ids, scores, docs = matches.ids[keep], matches.scores[keep], docs[keep]
-    count = len(arrays.doc_ids)
-    present = np.bincount(docs, minlength=count) > 0
-    best = np.full(count, -np.inf)
-    np.maximum.at(best, docs, scores)
-    at_best = scores == best[docs]
-    first = np.full(count, np.iinfo(np.int64).max)
-    np.minimum.at(first, docs[at_best], ids[at_best])
-    matched = np.flatnonzero(present)
-    documents = matched[np.lexsort((first[matched], -best[matched]))]
-    return Ranking(arrays, ids, scores, docs, documents)
+    hard_wrapped = page.fields.get("format") == "pdf"
+    units = split_units(page.text, hard_wrapped, whole_items=question.wants_list)
+    if not units:
+        return []
+    title = f'{page.fields.get("title", "")} {page.fields.get("doc_type", "")}'
+    title_words = question.found(analyse(title)[0])
+    if not any(term in title_words for term in question.names):
+        document_words = frozenset()  # only a document named by the question lends its names to every page
+    page_words = words_of_page(page)
+    name_weights = {term: _name_weight(term, page_words, document_words) for term in question.terms if question.is_name(term)}
+    headings = headings_above(units)
+    total = sum(rarity.get(term, 0.0) for term in question.terms) or 1.0
+    named = sum(rarity[term] for term in question.terms if term in title_words) / total >= NAMED_DOCUMENT_SHARE
+    title_weight = NAMED_DOCUMENT_WEIGHT if named else TITLE_WEIGHT
+    candidates = []
+    for first in range(len(units)):
+        # For "what is X", a sentence leaning on this one ("They are ...") may hold the definition: it joins the answer.
+        last = first + 1 if question.wants_definition and _carries_on(units, first) else first
+        text = " ".join(unit.text for unit in units[first:last + 1])
+        words, tokens = analyse(units[first].text)
+        words = question.found(words)
+        heading_weights = _heading_weights(question, headings[first])
+        around = [question.found(analyse(units[i].text)[0]) for i in (first - 1, first + 1) if 0 <= i < len(units) and units[i].kind != HEADING]
+        own = sum(rarity[t] for t in question.terms if t in words)
+        near = 0.0
+        for term in question.terms:
+            weight = _context_weight(term, words, heading_weights, title_words, title_weight, around, term in name_weights)
+            near += rarity[term] * max(weight, name_weights.get(term, 0.0))
+        coverage = (OWN_SHARE * own + (1 - OWN_SHARE) * near) / total
+        if coverage < PRUNE_COVERAGE:
+            continue
+        term_start = next((start for word, _, start in tokens if word in question.terms), None)
+        parts = {"own": own / total, "near": near / total, "proximity": _proximity(question.terms, tokens),
+                 "phrases": _phrases(question.terms, tokens), "shape": _shape(question, units[first], text, analyse(text)[0]),
+                 "cue": cue_factor(question, text, title, term_start), "retrieval": 0.95 + 0.05 * page.retrieval,
+                 "recency": recency_factor(question, page), "focus": _focus(question, rarity, words)}
+        score = coverage
+        for factor in ("proximity", "phrases", "shape", "cue", "retrieval", "recency", "focus"):
+            score *= parts[factor]
+        candidate = make_candidate(page, units, first, last, text, score, headings[first])
+        candidate.detail = parts
+        candidates.append(candidate)
+    if not question.wants_list:
+        units = split_units(page.text, hard_wrapped)
+        headings = headings_above(units)
+    candidates.extend(list_candidates(question, rarity, page, units, headings, title, title_weight, total))
+    return candidates
 
 
-def score_matches(evaluator: Evaluator, searcher, query) -> Matches:
-    """Evaluate with arrays, or let Whoosh score every match when the query has an unmodelled part."""
-    try:
-        return evaluator.evaluate(query)
-    except Unsupported:
-        results = searcher.search(query, limit=None)
-        pairs = sorted((docnum, score) for score, docnum in results.top_n)
-        ids = np.array([docnum for docnum, _ in pairs], dtype=np.int64)
-        return Matches(ids, np.array([score for _, score in pairs], dtype=np.float64), np.ones(len(ids), np.int64))
+def _focus(question: Question, rarity: dict[str, float], words: frozenset[str]) -> float:
+    """Return a factor for whether the unit itself holds what is asked about, not just the names around it.
+
+    Names ("the Lloyds Bank Foundation") may be lent by headings and titles; the other words
+    ("chief executive", "left") are what the question is about and must be in the sentence.
+    """
+    asked_about = [term for term in question.terms if not question.is_name(term)]
+    weight = sum(rarity[term] for term in asked_about)
+    if not weight:
+        return 1.0
+    share = sum(rarity[term] for term in asked_about if term in words) / weight
+    return min(1.0, FOCUS_FLOOR + (1 - FOCUS_FLOOR) * share / FOCUS_ENOUGH)
+
+
+def _carries_on(units: tuple[Unit, ...], index: int) -> bool:
+    """True when the next sentence of the same paragraph leans on this one ("They are ...")."""
+    following = index + 1
+    return (following < len(units) and units[index].kind == SENTENCE and units[following].kind == SENTENCE
+            and units[following].block == units[index].block and bool(_ANAPHOR.match(units[following].text)))
+
+
+def _heading_weights(question: Question, headings: tuple[str, ...]) -> dict[str, float]:
+    """Return each analysed word of the headings above a unit with the weight of the nearest one holding it."""
+    weights: dict[str, float] = {}
+    for heading, weight in zip(headings, HEADING_WEIGHTS):
+        for word in question.found(analyse(heading)[0]):
+            weights.setdefault(word, weight)
+    return weights
+
+
+def _name_weight(term: str, page_words: frozenset[str], document_words: frozenset[str]) -> float:
+    """Return how much a name from the question counts when it is on the page or in the document only."""
+    if term in page_words:
+        return NAME_ON_PAGE
+    return NAME_IN_DOCUMENT if term in document_words else 0.0
+
+
+def _context_weight(term: str, words, heading_weights, title_words, title_weight: float, around, is_name: bool) -> float:
+    """Return how much a question word counts for a unit: in it, in a heading above, the title or a neighbour.
+
+    A name found in a heading or the title counts nearly in full: a sentence under "Case study:
+    Thornhill Lees Community Hub" is about that hub even when it only says "the hub".
+    """
+    if term in words:
+        return 1.0
+    heading = heading_weights.get(term, 0.0)
+    in_title = term in title_words
+    if is_name and (heading or in_title):
+        return NAME_IN_HEADING
+    found = [heading, title_weight if in_title else 0.0]
+    found.append(NEIGHBOUR_WEIGHT if any(term in neighbour for neighbour in around) else 0.0)
+    return max(found)
+
+
+def _proximity(terms: list[str], tokens) -> float:
+    """Return a factor near 1 when the question words found sit close together."""
+    wanted = set(terms)
+    positions = [(pos, word) for word, pos, _ in tokens if word in wanted]
+    distinct = len({word for _, word in positions})
+    if distinct <= 1:
+        return 0.9
+    best = len(tokens) + 1
+    for start in range(len(positions)):
+        seen = set()
+        for pos, word in positions[start:]:
+            seen.add(word)
+            if len(seen) == distinct:
+                best = min(best, pos - positions[start][0] + 1)
+                break
+    return 0.85 + 0.15 * min(1.0, distinct / best * 2)
+
+
+def _phrases(terms: list[str], tokens) -> float:
+    """Return a factor for how many pairs of neighbouring question words found in the text stand together there too."""
+    positions: dict[str, list[int]] = {}
+    for word, position, _ in tokens:
+        positions.setdefault(word, []).append(position)
+    pairs = {(a, b) for a, b in zip(terms, terms[1:]) if a in positions and b in positions}
+    if not pairs:
+        return 1.0
+    together = sum(1 for a, b in pairs if any(0 < q - p <= 2 for p in positions[a] for q in positions[b]))
+    return PHRASE_FLOOR + (1 - PHRASE_FLOOR) * together / len(pairs)
+
+
+def _is_keyword_list(text: str) -> bool:
+    """True for a line of tags or keywords: many short comma-separated pieces and no sentence."""
+    pieces = [piece for piece in re.split(r"[,;]", text.split(":", 1)[-1]) if piece.strip()]
+    short = sum(1 for piece in pieces if len(piece.split()) <= 3)
+    return len(pieces) >= 5 and short >= 0.7 * len(pieces)
+
+
+def _shape(question: Question, unit: Unit, text: str, words: frozenset[str]) -> float:
+    """Return a factor for the candidate's form: too short, too long, a heading, nothing new."""
+    if len(words - set(question.terms)) < MIN_NEW_WORDS:
+        return 0.0
+    length = len(text.split())
+    factor = 1.0
+    if unit.kind == HEADING:
+        factor *= 0.7
+    elif length < 5 and unit.kind != ROW:
+        factor *= 0.75
+    if length > 70:
+        factor *= 0.85
+    if text[:1].islower():
+        factor *= 0.8  # the tail of a sentence begun on the page before
+    if _is_keyword_list(text):
+        factor *= KEYWORD_LIST  # "Themes: commissioning, procurement, social value, ..." says nothing
+    if question.wants_list and not question.wants_names:
+        items = inline_list_items(text)
+        fit = list_count_fit(question, items) if items else 0.0
+        floor = 0.4 if question.list_count else 0.6  # "what are the N ..." asks for the list itself
+        factor *= floor + (1 - floor) * fit
+    return factor
+
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from math import ceil
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -25,6 +26,15 @@ def passage_url(doc_id: str, doc_format: str, page: int) -> str:
     return f"{document_url(doc_id)}#section-{page}"
 
 
+# Words a minute, for the reading time shown on result cards and document pages.
+READING_WORDS_PER_MINUTE = 230
+
+
+def reading_minutes(word_count: int) -> int:
+    """Return the minutes a document takes to read (at least 1 when it has words)."""
+    return ceil(word_count / READING_WORDS_PER_MINUTE) if word_count else 0
+
+
 @dataclass
 class PassageHit:
     """One matching passage of a document, ready to show."""
@@ -35,10 +45,13 @@ class PassageHit:
     url: str
     score: float = 0.0
     text: str = ""
+    case_study: str = ""
+    places: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """Return the JSON shape of a passage."""
-        return {"page": self.page, "section": self.section, "excerpt_html": str(self.excerpt_html), "url": self.url}
+        return {"page": self.page, "section": self.section, "excerpt_html": str(self.excerpt_html), "url": self.url,
+                "case_study": self.case_study, "places": self.places}
 
 
 @dataclass
@@ -54,6 +67,12 @@ class DocumentHit:
     score: float
     passages: list[PassageHit] = field(default_factory=list)
     page_count: int = 0
+    word_count: int = 0
+
+    @property
+    def reading_minutes(self) -> int:
+        """Return the minutes the whole document takes to read."""
+        return reading_minutes(self.word_count)
 
     @property
     def url(self) -> str:
@@ -78,6 +97,9 @@ class DocumentHit:
             "url": self.url,
             "file_url": self.file_url,
             "score": round(self.score, 4),
+            "page_count": self.page_count,
+            "word_count": self.word_count,
+            "reading_minutes": self.reading_minutes,
             "passages": [passage.to_json() for passage in self.passages],
         }
 
@@ -93,6 +115,13 @@ class SearchPage:
     took_ms: float
     results: list[DocumentHit]
     matched_any_word: bool = False
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    facets: list = field(default_factory=list)  # FacetCounts
+    sort: str = "relevance"
+    exact: bool = False
+    expansions: list = field(default_factory=list)  # rewrite.Expansion
+    case_studies_only: bool = False  # "case studies" was read from the query as a filter
+    suggestion: "Suggestion | None" = None
 
     @property
     def page_count(self) -> int:
@@ -108,5 +137,24 @@ class SearchPage:
             "per_page": self.per_page,
             "took_ms": self.took_ms,
             "matched_any_word": self.matched_any_word,
+            "sort": self.sort,
+            "exact": self.exact,
+            "filters": {name: list(values) for name, values in self.filters.items()},
+            "also_searched": [expansion.to_json() for expansion in self.expansions],
+            "case_studies_only": self.case_studies_only,
+            "did_you_mean": self.suggestion.to_json() if self.suggestion else None,
+            "facets": [facet.to_json() for facet in self.facets],
             "results": [result.to_json() for result in self.results],
         }
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A corrected query that finds more documents than the one typed."""
+
+    query: str
+    total: int
+
+    def to_json(self) -> dict:
+        """Return the suggestion as plain data."""
+        return {"query": self.query, "total": self.total}

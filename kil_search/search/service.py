@@ -5,28 +5,47 @@ from __future__ import annotations
 import os
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
+from typing import Iterable, Mapping
+
+import numpy as np
 from whoosh import scoring
+from whoosh.query import And, NumericRange, Term
 
 from ..index.schema import KIND_DOCUMENT
 from ..index.store import CURRENT_LINK, open_live_index
-from .excerpts import make_excerpt
-from .postings import GenerationArrays
-from .query import parse_query
-from .ranking import Ranking, rank
-from .results import DocumentHit, PassageHit, SearchPage, passage_url
+from ..places import Gazetteer, load_gazetteer
+from .case_studies import CaseStudyEntry, all_case_studies
+from .best_passage import Ranking, rank_matches, score_matches
+from .facet_arrays import count_facets_of, passing_passages
+from .facets import FacetTable, count_facets, matching_passages
+from .glossary import Glossary, load_glossary
+from .postings import GenerationArrays, StaleArrays
+from .grouping import SORTS, find_documents, page_of_ranking
+from .matching import Evaluator
+from .prepare import PreparedQuery, prepare
+from .related import related_documents
+from .results import DocumentHit, SearchPage, Suggestion, document_url
+from .spelling import correct_query
+from .suggest import suggest
 
 REFRESH_CHECK_SECONDS = 1.0
+# Fewer documents than this and the page looks for a better spelling.
+FEW_RESULTS = 3
 _WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
 
 
 class SearchService:
     """Search the live index; safe to share between threads."""
 
-    def __init__(self, index_dir: Path, passages_per_result: int = 3):
+    def __init__(self, index_dir: Path, passages_per_result: int = 3, gazetteer: Gazetteer | None = None,
+                 glossary: Glossary | None = None):
         self.index_dir = Path(index_dir)
         self.passages_per_result = passages_per_result
+        self.gazetteer = gazetteer or load_gazetteer()
+        self.glossary = glossary or load_glossary()
         self._local = threading.local()
         self._lock = threading.Lock()
         self._index = None
@@ -59,21 +78,34 @@ class SearchService:
         if getattr(local, "searcher", None) is not None and now - local.checked < REFRESH_CHECK_SECONDS:
             return local.searcher
         index = self._live_index()
-        old = getattr(local, "searcher", None)
-        reopened = old is None or local.index is not index
-        if reopened:
+        stale = getattr(local, "searcher", None) is not None and (local.index is not index or not local.searcher.up_to_date())
+        if stale:
+            with self._lock:
+                self._open.discard(local.searcher)
+            local.searcher.close()
+        if stale or getattr(local, "searcher", None) is None:
+            # A fresh searcher, not Searcher.refresh(): whoosh-reloaded's refresh reuses readers of
+            # segments whose deletions changed (and keeps merged-away ones), so removed documents linger.
             local.searcher = index.searcher(weighting=_WEIGHTING)
             local.index = index
-        elif not old.up_to_date():
-            local.searcher = old.refresh()  # reuses old's segment readers and closes the rest
-        if local.searcher is not old:
             with self._lock:
-                self._open.discard(old)
                 self._open.add(local.searcher)
-            if reopened and old is not None:
-                old.close()
         local.checked = now
         return local.searcher
+
+    def arrays(self, searcher) -> GenerationArrays:
+        """Return the postings arrays of this thread's index and generation, built once and shared by threads."""
+        index = self._local.index  # the index this thread's searcher was opened from
+        key = (id(index), searcher.reader().generation())
+        arrays = self._arrays
+        if arrays is not None and arrays[0] == key and arrays[1].source is index:
+            return arrays[1]
+        with self._arrays_lock:
+            if self._arrays is None or self._arrays[0] != key or self._arrays[1].source is not index:
+                if self._arrays is not None:
+                    self._arrays[1].close()
+                self._arrays = (key, GenerationArrays(index))
+            return self._arrays[1]
 
     def _live_index(self):
         """Return the open index of the current generation, reopening after a swap."""
@@ -87,65 +119,187 @@ class SearchService:
                 self._index_target = target
             return self._index
 
-    def arrays(self, searcher) -> GenerationArrays:
-        """Return the postings arrays of the searcher's generation, built once and shared by threads."""
-        key = (self._index_target, searcher.reader().generation())
-        arrays = self._arrays
-        if arrays is not None and arrays[0] == key:
-            return arrays[1]
-        with self._arrays_lock:
-            if self._arrays is None or self._arrays[0] != key:
-                if self._arrays is not None:
-                    self._arrays[1].close()
-                self._arrays = (key, GenerationArrays(self._live_index()))
-            return self._arrays[1]
-
-    def search(self, text: str, page: int = 1, per_page: int = 10) -> SearchPage:
-        """Return one page of documents matching text, each with its best passages."""
+    def search(self, text: str, page: int = 1, per_page: int = 10, filters: Mapping[str, Iterable[str]] | None = None,
+               sort: str = "relevance", exact: bool = False) -> SearchPage:
+        """Return one page of documents matching text within filters, each with its best passages."""
         started = time.perf_counter()
         page = max(1, page)
-        parsed = parse_query(text)
+        sort = sort if sort in SORTS else "relevance"
+        searcher, table = self.searcher(), self.facet_table()
+        query = prepare(searcher, text, filters, self.glossary, self.gazetteer, exact)
+        hits, total, matched = self._find(searcher, table, query, page, per_page, sort)
         any_word = False
-        ranking = self.rank(parsed)
-        if ranking is not None and ranking.total == 0 and len(parsed.highlight_terms) > 1:
-            parsed = parse_query(text, any_word=True)
-            ranking = self.rank(parsed)
-            any_word = ranking is not None and ranking.total > 0
-        if ranking is None:
-            return SearchPage(text, 0, page, per_page, round((time.perf_counter() - started) * 1000, 2), [], False)
-        shown = ranking.documents[(page - 1) * per_page: page * per_page]
-        hits = [self._document_hit(ranking, int(ordinal), parsed.highlight_terms) for ordinal in shown]
+        if total == 0 and not query.parsed.is_empty and len(query.parsed.highlight_terms) > 1:
+            query = prepare(searcher, text, filters, self.glossary, self.gazetteer, exact, any_word=True)
+            hits, total, matched = self._find(searcher, table, query, page, per_page, sort)
+            any_word = total > 0
+        facets = []
+        if query.runnable:
+            facets = (count_facets(table, query.text_query, query.mask, query.filters, self.gazetteer) if matched is None
+                      else count_facets_of(table, matched, query.filters, self.gazetteer))
+        # Documents having only some of the words do not count: a correction finding all of them is better.
+        suggestion = self._did_you_mean(searcher, text, query, exact, 0 if any_word else total) if total < FEW_RESULTS else None
+        self._add_document_facts(searcher, hits)
         took = round((time.perf_counter() - started) * 1000, 2)
-        return SearchPage(text, ranking.total, page, per_page, took, hits, any_word)
+        return SearchPage(text, total, page, per_page, took, hits, any_word, filters=query.filters, facets=facets, sort=sort,
+                          exact=exact, expansions=query.rewrite.expansions, case_studies_only=query.rewrite.case_studies_only,
+                          suggestion=suggestion)
 
-    def rank(self, parsed) -> Ranking | None:
-        """Rank every document that matches a parsed query (None for an empty query)."""
-        if parsed.is_empty:
+    def count(self, text: str, filters: Mapping[str, Iterable[str]] | None = None, exact: bool = False) -> int:
+        """Return how many documents a search would find (all words; no passages, no facets)."""
+        searcher = self.searcher()
+        query = prepare(searcher, text, filters, self.glossary, self.gazetteer, exact)
+        if not query.runnable:
+            return 0
+        table = self.facet_table()
+        ranked = self._rank(searcher, table, query)
+        if ranked is not None:
+            return ranked[0].total
+        docnums = matching_passages(searcher, query.text_query, query.filter_query, query.mask)
+        return len({table.doc_ids[docnum] for docnum in docnums})
+
+    def _rank(self, searcher, table: FacetTable, query: PreparedQuery) -> tuple[Ranking, np.ndarray] | None:
+        """Score the query over postings arrays: the ranking within filters and every match (for facets).
+
+        None when the arrays are of another generation than the searcher (an index swap
+        in between): the caller then lets Whoosh run the query.
+        """
+        arrays = self.arrays(searcher)
+        if (arrays.source is not self._local.index or arrays.generation != searcher.reader().generation()
+                or len(table.doc_ids) != arrays.size):
+            return None  # the index moved on between opening this searcher and the arrays
+        evaluator = Evaluator(searcher, arrays, _WEIGHTING.B, _WEIGHTING.K1)
+        try:
+            matches = score_matches(evaluator, searcher, query.text_query)
+            ids, scores = matches.ids, matches.scores
+            if query.mask is not None and len(ids):
+                keep = ~np.isin(ids, evaluator.docs(query.mask))
+                ids, scores = ids[keep], scores[keep]
+        except StaleArrays:
             return None
-        searcher = self.searcher()
-        return rank(searcher, self.arrays(searcher), parsed, _WEIGHTING)
+        passing = passing_passages(table, query.filters, self.gazetteer)[ids]
+        return rank_matches(arrays, ids[passing], scores[passing]), ids
 
-    def _document_hit(self, ranking: Ranking, ordinal: int, terms) -> DocumentHit:
-        """Build one result: the document's stored record and its best passages, highlighted."""
-        record = ranking.arrays.records[ordinal]
-        passages = ranking.best_passages(ordinal, self.passages_per_result)
-        doc_id = record["doc_id"]
-        document = DocumentHit(
-            id=doc_id, title=(record.get("details") or {}).get("title", ""), type=record.get("doc_type", ""),
-            date=record.get("date", ""), format=record.get("format", ""),
-            source_url=record.get("source_url", ""), score=passages[0][1],
-        )
+    def facet_table(self) -> FacetTable:
+        """Return the facet columns of this thread's searcher, read once per searcher."""
+        cache = self._per_searcher("facet_table", list)
+        if not cache:
+            cache.append(FacetTable(self.searcher()))
+        return cache[0]
+
+    def suggest(self, typed: str, limit: int = 8) -> list:
+        """Return autocomplete suggestions: titles, themes and frequent words completing typed."""
+        titles = [((record.get("details") or {}).get("title", ""), document_url(record["doc_id"])) for record in self.documents()
+                  if (record.get("details") or {}).get("status") == "indexed"]
+        themes = sorted(set(self.facet_table().theme_labels.values()), key=str.lower)
+        return suggest(self.searcher(), typed, titles, themes, limit)
+
+    def related(self, doc_id: str, limit: int = 5) -> list[dict]:
+        """Return the records of the documents most like this one (worked out once per searcher)."""
+        cache = self._per_searcher("related", dict)
+        if (doc_id, limit) not in cache:
+            cache[(doc_id, limit)] = [related_id for related_id, _score in related_documents(self.searcher(), doc_id, limit)]
+        records = [self.document(related_id) for related_id in cache[(doc_id, limit)]]
+        return [record for record in records if record is not None]
+
+    def case_studies(self) -> list[CaseStudyEntry]:
+        """Return every case study in the library (read once per searcher; the copies are yours)."""
+        cache = self._per_searcher("case_studies", list)
+        if not cache:
+            cache.append(all_case_studies(self.searcher(), self.gazetteer))
+        return [replace(entry) for entry in cache[0]]
+
+    def _per_searcher(self, name: str, empty: type):
+        """Return this thread's cache called name, emptied whenever the searcher changes."""
         searcher = self.searcher()
-        for docnum, score in passages:
-            fields = searcher.stored_fields(docnum)
-            text = fields.get("text", "")
-            document.passages.append(PassageHit(
-                page=fields.get("page", 0), section=fields.get("section", ""),
-                excerpt_html=make_excerpt(text, terms),
-                url=passage_url(doc_id, document.format, fields.get("page", 0)),
-                score=score, text=text,
-            ))
-        return document
+        caches = getattr(self._local, "caches", None)
+        if caches is None or caches[0] is not searcher:
+            caches = self._local.caches = (searcher, {})
+        return caches[1].setdefault(name, empty())
+
+    def _find(self, searcher, table, query: PreparedQuery, page, per_page, sort):
+        """Run a prepared query: one page of documents, the total and every matching passage (None: not known)."""
+        if not query.runnable:
+            return [], 0, None
+        ranked = self._rank(searcher, table, query)
+        if ranked is not None:
+            hits, total = page_of_ranking(searcher, ranked[0], query.highlight_terms, page, per_page, sort,
+                                          self.passages_per_result, self._place_name, query.highlight_phrases)
+            return hits, total, ranked[1]
+        hits, total = find_documents(searcher, table.dates, query.text_query, query.filter_query, query.mask,
+                                     query.highlight_terms, page, per_page, sort, self.passages_per_result,
+                                     self._place_name, query.highlight_phrases)
+        return hits, total, None
+
+    def _did_you_mean(self, searcher, text: str, query: PreparedQuery, exact: bool, total: int) -> Suggestion | None:
+        """Return a corrected query when it finds more documents than the one typed."""
+        if query.parsed.is_empty:
+            return None
+        corrected = correct_query(searcher, text)
+        if corrected is None:
+            return None
+        corrected_total = self.count(corrected, query.filters, exact)
+        return Suggestion(corrected, corrected_total) if corrected_total > total else None
+
+    def _add_document_facts(self, searcher, hits: list[DocumentHit]) -> None:
+        """Fill in the page and word counts of the shown documents from their records."""
+        for hit in hits:
+            details = (searcher.document(record_id=f"doc:{hit.id}") or {}).get("details") or {}
+            hit.page_count = details.get("page_count", 0)
+            hit.word_count = details.get("word_count", 0)
+
+    def _place_name(self, code: str) -> str:
+        """Return a council's name from its code."""
+        council = self.gazetteer.council(code)
+        return council.name if council else code
+
+    def top_passages(self, parsed, limit: int = 20, doc_id: str | None = None, one_per_document: bool = False) -> list[dict]:
+        """Return the best passages for a parsed query: stored fields plus "score", best first.
+
+        doc_id keeps to one document; one_per_document keeps each document's best passage only.
+        """
+        if parsed.is_empty:
+            return []
+        searcher = self.searcher()
+        only = Term("doc_id", doc_id) if doc_id is not None else None
+        collapse = {"collapse": "doc_id", "collapse_limit": 1} if one_per_document else {}
+        hits = searcher.search(parsed.query, limit=limit, filter=only, **collapse)
+        return [{**hit.fields(), "score": hit.score} for hit in hits]
+
+    def page_passages(self, doc_id: str, page: int) -> list[dict]:
+        """Return the passages of one page (or web page section) of a document, in reading order."""
+        searcher = self.searcher()
+        query = And([Term("doc_id", doc_id), NumericRange("page", page, page)])
+        docnums = sorted(hit.docnum for hit in searcher.search(query, limit=None, scored=False))
+        return [searcher.stored_fields(docnum) for docnum in docnums]
+
+    def term_rarity(self, terms) -> dict[str, float]:
+        """Return the inverse document frequency of each analysed term in passage text."""
+        searcher = self.searcher()
+        return {term: searcher.idf("text", term) for term in terms}
+
+    def term_variants(self, terms, shortest: int = 6, spread: int = 2) -> dict[str, set[str]]:
+        """Return, for each analysed term, the indexed terms that differ from it only by a short ending.
+
+        The stemmer leaves some pairs apart ("economy" gives "economi", "economic" gives "econom");
+        terms of at least `shortest` letters whose one is the other plus at most `spread` letters join.
+        """
+        reader = self.searcher().reader()
+        variants: dict[str, set[str]] = {}
+        for term in terms:
+            if len(term) < shortest:
+                continue
+            base = term[:max(shortest, len(term) - spread)]
+            found = {other if isinstance(other, str) else other.decode("utf-8", "replace")
+                     for other in reader.expand_prefix("text", base)}
+            variants[term] = {other for other in found if other != term and abs(len(other) - len(term)) <= spread
+                              and (other.startswith(term) or term.startswith(other))}
+        return variants
+
+    def unknown_terms(self, terms) -> set[str]:
+        """Return the analysed terms that no passage contains."""
+        reader = self.searcher().reader()
+        return {term for term in terms if reader.doc_frequency("text", term) == 0}
 
     def document(self, doc_id: str) -> dict | None:
         """Return a document's stored record (fields plus details), or None if not indexed."""

@@ -8,6 +8,7 @@ from flask import abort, current_app, request
 
 from ..errors import IndexMissingError
 from ..search import SearchService
+from ..search.facets import FACET_NAMES
 
 
 def search_service() -> SearchService:
@@ -50,3 +51,19 @@ def corpus_file(doc_id: str) -> Path:
     if not path.is_relative_to(corpus_dir) or not path.is_file():
         abort(404)
     return path
+
+
+def filter_args() -> dict[str, list[str]]:
+    """Return the facet filters of the query string (type=, place=, council_type=, ...)."""
+    return {name: request.args.getlist(name) for name in FACET_NAMES if request.args.getlist(name)}
+
+
+def sort_arg() -> str:
+    """Return the sort order asked for: relevance (default), newest or oldest."""
+    value = request.args.get("sort", "relevance")
+    return value if value in ("relevance", "newest", "oldest") else "relevance"
+
+
+def exact_arg() -> bool:
+    """True when the exact words only were asked for (exact=1): no glossary, no reading of "case studies"."""
+    return request.args.get("exact", "") in ("1", "true", "yes", "on")

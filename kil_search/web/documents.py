@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..search.results import document_url, file_url
+from ..places import load_gazetteer
+from ..search.results import document_url, file_url, passage_url, reading_minutes
 
 
 def document_view(record: dict, passages: list[dict] | None = None) -> dict:
@@ -31,6 +32,8 @@ def document_view(record: dict, passages: list[dict] | None = None) -> dict:
         "warnings": details.get("warnings", []),
         "page_count": details.get("page_count", 0),
         "word_count": details.get("word_count", 0),
+        "reading_minutes": reading_minutes(details.get("word_count", 0)),
+        "case_studies": [_case_study(doc_id, doc_format, case) for case in details.get("case_studies", [])],
         "size": details.get("size", 0),
         "metadata": details.get("metadata", {}),
         "outline": outline,
@@ -43,3 +46,10 @@ def document_view(record: dict, passages: list[dict] | None = None) -> dict:
             section["text"] = f"{section['text']}\n{passage.get('text', '')}".strip()
         view["sections"] = [sections[number] for number in sorted(sections)]
     return view
+
+
+def _case_study(doc_id: str, doc_format: str, case: dict) -> dict:
+    """Return one of a document's case studies with its place's name and a link to its page."""
+    council = load_gazetteer().council(case.get("place_code", ""))
+    return {"title": case.get("title", ""), "page": case.get("page", 1), "url": passage_url(doc_id, doc_format, case.get("page", 1)),
+            "place": council.name if council else "", "council_type": council.council_type if council else ""}

@@ -1,0 +1,50 @@
+"""Drop running headers and footers: lines repeated at the top or bottom of most pages."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+EDGE_LINES = 2  # how many lines at each end of a page may be a header or footer
+MIN_PAGES = 4
+MIN_SHARE = 0.5
+_DIGITS = re.compile(r"\d+")
+
+
+def strip_running_lines(texts: list[str | None]) -> list[str | None]:
+    """Return page texts without lines that repeat (page numbers aside) on most pages."""
+    with_text = [text for text in texts if text]
+    if len(with_text) < MIN_PAGES:
+        return texts
+    counts: Counter[str] = Counter()
+    for text in with_text:
+        counts.update({_shape(line) for line in _edge_lines(text.split("\n"))})
+    threshold = max(3, MIN_SHARE * len(with_text))
+    running = {shape for shape, count in counts.items() if count >= threshold and shape}
+    if not running:
+        return texts
+    return [_strip(text, running) if text else text for text in texts]
+
+
+def _edge_lines(lines: list[str]) -> list[str]:
+    """Return the first and last few lines of a page."""
+    if len(lines) <= 2 * EDGE_LINES:
+        return lines
+    return lines[:EDGE_LINES] + lines[-EDGE_LINES:]
+
+
+def _shape(line: str) -> str:
+    """Return a line with numbers blanked, so "page 3" and "page 4" look alike."""
+    return _DIGITS.sub("#", line.strip().lower())
+
+
+def _strip(text: str, running: set[str]) -> str:
+    """Remove running lines found at either end of one page."""
+    lines = text.split("\n")
+    start, end = 0, len(lines)
+    while start < min(EDGE_LINES, end) and _shape(lines[start]) in running:
+        start += 1
+    while end > start and end > len(lines) - EDGE_LINES and _shape(lines[end - 1]) in running:
+        end -= 1
+    kept = "\n".join(lines[start:end])
+    return kept if kept.strip() else text  # a page that is only "running" lines is content

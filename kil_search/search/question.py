@@ -1,0 +1,180 @@
+"""Read a question: is it one, what kind of answer it wants, and which of its words count."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..index.schema import text_analyzer
+
+_ANALYZER = text_analyzer()
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+QUESTION_WORDS = frozenset("what which who whom whose when where why how".split())
+# Words that shape a question but never name what it is about; they never count as matches.
+FRAME_WORDS = frozenset(
+    """what which who whom whose when where why how many much does do did done doing is are was were
+    be been being has have had having can could should would shall will might must may there their
+    they them its i me my mine our ours you your he she his her it about any some tell give list name
+    explain describe please know say said according kind sort type whether anything something
+    mean means meant happen happened happens exactly up out now current currently still ever also just
+    actually really during within between among across through throughout towards toward upon via per around
+    against without under over since until while whilst before after than then very more most such each every
+    other another get gets got become becomes became becoming gave given giving gives take takes took taken taking go goes went come came""".split()
+)
+AUXILIARY_STARTS = frozenset("is are was were does do did can could should would will has have".split())
+NUMBER_WORDS = {
+    word: value for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split())
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
+_LIST_QUESTION = re.compile(
+    r"^\s*(?:what|which)\s+(?:are|were)\s+(?:the\s+|its\s+|their\s+)?(?P<count>\d+|" + "|".join(NUMBER_WORDS) + r")?\b",
+    re.IGNORECASE,
+)
+_PLURAL_WHICH = re.compile(r"^\s*(?:which|what)\s+(?:\w+\s+)?\w+s\s+(?:are|were|have|had|did|do|joined|make|made)\b")
+_DEFINITION_QUESTION = re.compile(r"^\s*what\s+(?:is|was)\s+(?:a\s+|an\s+|the\s+)?\S|^\s*what\s+(?:does|do|did)\s+.+\s+(?:mean|stand\s+for)\b")
+ADJUNCT_WEIGHT = 0.5
+_ADJUNCT = re.compile(r"\b(?:during|throughout|before|after|since|until)\s+((?:the\s+|a\s+|an\s+|this\s+|that\s+|last\s+)?[\w'’-]+(?:\s+[\w'’-]+)?)",
+                      re.IGNORECASE)
+_LATEST = re.compile(r"\b(?:now|nowadays|currently|current|latest|today|at\s+present|so\s+far|to\s+date|most\s+recent)\b")
+_HOW_MEASURE = re.compile(r"\bhow\s+(?:long|often|far|big|large|old|soon|early|late)\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’]s$")
+_TAKE_PART = re.compile(r"\b(?:take|takes|took|taken|taking)\s+part\b", re.IGNORECASE)
+_QUANTITY = re.compile(
+    r"^\s*what\s+(?:is|was|are|were)\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?(?P<noun>population|size|amount|"
+    r"cost|costs|budget|value|income|price|rate|percentage|proportion|share|total|score|average|salary|turnover|figure)\b"
+)
+_MONEY_NOUNS = frozenset("cost costs budget value income price salary turnover".split())
+_NAME_NOUNS = re.compile(r"\b(?:councils?|organisations?|organizations?|places?|areas?|authorit(?:y|ies)|towns?|cities|city|"
+                         r"charit(?:y|ies)|partners?|people|person|groups?|bodies|body|compan(?:y|ies)|trusts?)\b", re.IGNORECASE)
+
+
+@dataclass
+class Question:
+    """What a question asks for and the analysed words that must be found to answer it."""
+
+    text: str
+    kind: str  # when | how_many | how_much | who | which | where | why | how | what | other
+    terms: list[str] = field(default_factory=list)  # analysed (stemmed) words, question words removed
+    words: list[str] = field(default_factory=list)  # the surface words behind terms, for links and highlighting
+    wants_list: bool = False
+    list_count: int | None = None
+    wants_names: bool = False
+    wants_definition: bool = False
+    names: frozenset[str] = frozenset()  # terms written with a capital inside the question: names of things
+    stems: dict[str, str] = field(default_factory=dict)  # each term's analysed form in the index (names are kept as written)
+    wants_latest: bool = False  # "now", "currently": the most recent documents know best
+    counted: str = ""  # for "how many X", the analysed X: a number right before it answers best
+    variants: dict[str, frozenset[str]] = field(default_factory=dict)  # term -> index terms that only end differently
+    adjuncts: frozenset[str] = frozenset()  # terms of "during the pandemic"-like qualifiers: they narrow, they seldom identify
+
+    def found(self, words: frozenset[str]) -> frozenset[str]:
+        """Return words plus each term one of whose variants is among them ("economic" finds "economy")."""
+        extra = {term for term, forms in self.variants.items() if term not in words and forms & words}
+        return words | extra if extra else words
+
+    def weight(self, term: str) -> float:
+        """Return how much a term matters next to the others (qualifiers of time count half)."""
+        return ADJUNCT_WEIGHT if term in self.adjuncts and term not in self.names else 1.0
+
+    @property
+    def search_terms(self) -> list[str]:
+        """Return the terms as the index analyses them, for searching and highlighting."""
+        return list(dict.fromkeys(self.stems.get(term, term) for term in self.terms))
+
+    def is_name(self, term: str) -> bool:
+        """True when the question wrote this term as a name (a place, an organisation, a report)."""
+        return term in self.names
+
+
+def looks_like_question(text: str) -> bool:
+    """Return True when text reads as a question rather than a keyword search."""
+    text = (text or "").strip()
+    words = [word.lower() for word in _WORD.findall(text)]
+    if not words:
+        return False
+    if text.endswith("?"):
+        return True
+    if words[0] in QUESTION_WORDS and len(words) >= 2:
+        return True
+    return words[0] in AUXILIARY_STARTS and len(words) >= 3
+
+
+def analyse_question(text: str) -> Question:
+    """Return the question's kind, list wishes and content terms."""
+    text = (text or "").replace("\x00", " ").strip()[:500]
+    lowered = text.lower()
+    kind = _kind(lowered)
+    list_match = _LIST_QUESTION.match(lowered)
+    count = None
+    if list_match and list_match.group("count"):
+        raw = list_match.group("count")
+        count = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw)
+    stemmed, words = content_terms(text)
+    first_word = _WORD.search(text)
+    is_name = [word[:1].isupper() and not (first_word and first_word.start() == text.find(word)) for word in words]
+    # A name is matched as written: stemming would make "Locality" the common word "local".
+    terms = [_POSSESSIVE.sub("", word.lower()) if name else term for term, word, name in zip(stemmed, words, is_name)]
+    names = frozenset(term for term, name in zip(terms, is_name) if name)
+    stems = dict(zip(terms, stemmed))
+    return Question(
+        text=text,
+        kind=kind,
+        terms=terms,
+        words=words,
+        wants_list=(bool(list_match) and (count is None or count >= 2)) or bool(_PLURAL_WHICH.match(lowered)),
+        list_count=count if count and count >= 2 else None,
+        wants_names=kind in ("who", "where") or (kind == "which" and bool(_NAME_NOUNS.search(lowered))),
+        wants_definition=kind == "what" and bool(_DEFINITION_QUESTION.match(lowered)) and len(terms) <= 4,
+        names=names,
+        stems=stems,
+        wants_latest=bool(_LATEST.search(lowered)),
+        counted=_counted(text, terms),
+        adjuncts=frozenset(term for phrase in _ADJUNCT.findall(text) for term in content_terms(phrase)[0]),
+    )
+
+
+def content_terms(text: str) -> tuple[list[str], list[str]]:
+    """Return the analysed content terms of text and their surface words, in order, without repeats."""
+    text = _TAKE_PART.sub(" ", text)  # "take part in" only means "join in"
+    text = _HOW_MEASURE.sub(" ", text)  # "how long", "how often": the kind of answer, not a word to find
+    terms: list[str] = []
+    words: list[str] = []
+    for token in _ANALYZER(text, chars=True, mode="query"):
+        surface = text[token.startchar:token.endchar]
+        if surface.lower() in FRAME_WORDS or token.text in FRAME_WORDS or token.text in terms:
+            continue
+        terms.append(token.text)
+        words.append(surface)
+    return terms, words
+
+
+def _counted(text: str, terms: list[str]) -> str:
+    """Return the analysed word a "how many" question counts ("how many councils joined" gives "council")."""
+    match = re.search(r"\bhow\s+many\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)", text, re.IGNORECASE)
+    if not match:
+        return ""
+    counted = [term for term in content_terms(match.group(1))[0] if term in terms]
+    return counted[0] if counted else ""
+
+
+def _kind(lowered: str) -> str:
+    """Classify the question by its opening words."""
+    if re.search(r"\bhow\s+long\b|\bfor\s+how\s+many\s+(?:years|months|weeks|days)\b", lowered):
+        return "how_long"
+    if re.search(r"\bhow\s+often\b|\bhow\s+frequently\b", lowered):
+        return "how_often"
+    if re.search(r"\bhow\s+many\b|\bwhat\s+(?:number|proportion|percentage|share)\b|^\s*what\s+(?:is|was)\s+the\s+(?:total\s+)?number\s+of\b", lowered):
+        return "how_many"
+    if _QUANTITY.search(lowered):
+        return "how_much" if _QUANTITY.search(lowered).group("noun") in _MONEY_NOUNS else "how_many"
+    if re.search(r"\bhow\s+much\b|\bwhat\s+(?:did|does|do|will)\s+(?:\w+\s+){0,4}cost\b|\bwhat\s+(?:is|was)\s+the\s+(?:cost|value|budget|price)\b", lowered):
+        return "how_much"
+    if re.search(r"^\s*(?:in\s+)?what\s+year\b|^\s*when\b|\bwhat\s+date\b|\bwhen\s+(?:was|were|did|does|will|is)\b", lowered):
+        return "when"
+    for word, kind in (("who", "who"), ("whom", "who"), ("whose", "who"), ("which", "which"), ("where", "where"),
+                       ("why", "why"), ("how", "how"), ("what", "what")):
+        if re.match(rf"^\s*{word}\b", lowered):
+            return kind
+    return "other"

@@ -1,0 +1,127 @@
+"""Read what a person typed before parsing: glossary alternatives, and "case studies" as a filter.
+
+"VCSE grants" becomes `(VCSE OR "voluntary and community sector" OR ...) grants`; "case studies
+adult social care" becomes "adult social care" plus the case-studies-only filter. Quoted phrases, operators and excluded
+words (-word, NOT word) are left as typed. With exact=True nothing is rewritten.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from .glossary import Glossary, stems
+
+# How much a glossary alternative counts next to the words actually typed.
+ALTERNATIVE_BOOST = 0.6
+_TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+')
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_CASE_WORDS = re.compile(r"(?i)^case[-‐]?(?:study|studies)$")
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """Words that were typed and the glossary terms also searched for them."""
+
+    typed: str
+    alternatives: tuple[str, ...]
+
+    def to_json(self) -> dict:
+        """Return the expansion as plain data."""
+        return {"typed": self.typed, "alternatives": list(self.alternatives)}
+
+
+@dataclass
+class Rewrite:
+    """The text for the parser, and what the rewrite did."""
+
+    text: str
+    plain_text: str  # the same without glossary alternatives
+    expansions: list[Expansion] = field(default_factory=list)
+    case_studies_only: bool = False
+
+    def alternative_keys(self) -> set[tuple[str, ...]]:
+        """Return the analysed words of every alternative that was not typed."""
+        typed = {stems(word) for expansion in self.expansions for word in expansion.typed.split()}
+        typed |= {stems(expansion.typed) for expansion in self.expansions}
+        return {stems(term) for expansion in self.expansions for term in expansion.alternatives} - typed
+
+
+def rewrite_query(text: str, glossary: Glossary | None, exact: bool = False) -> Rewrite:
+    """Rewrite user text for the parser (unchanged when exact)."""
+    if exact:
+        return Rewrite(text, text)
+    tokens = _TOKEN.findall(text)
+    case_studies_only = False
+    kept: list[str] = []
+    index = 0
+    while index < len(tokens):
+        pair = " ".join(tokens[index:index + 2])
+        if _is_plain(tokens, index) and re.fullmatch(r"(?i)case\s+(?:study|studies)", pair) and _is_plain(tokens, index + 1):
+            case_studies_only, index = True, index + 2
+        elif _is_plain(tokens, index) and _CASE_WORDS.match(tokens[index]):
+            case_studies_only, index = True, index + 1
+        else:
+            kept.append(tokens[index])
+            index += 1
+    plain = " ".join(kept) if case_studies_only else text
+    if glossary is None:
+        return Rewrite(plain, plain, [], case_studies_only)
+    pieces, expansions = _expand(kept, glossary)
+    return Rewrite(" ".join(pieces) if expansions else plain, plain, expansions, case_studies_only)
+
+
+def downweight_alternatives(parsed: wq.Query, keys: set[tuple[str, ...]]) -> wq.Query:
+    """Lower the weight of glossary alternatives so the typed words rank first (in place)."""
+    if not keys:
+        return parsed
+    for node in parsed.leaves():
+        words = tuple(node.words) if isinstance(node, wq.Phrase) else (node.text,) if isinstance(node, wq.Term) else None
+        if words in keys:
+            node.boost *= ALTERNATIVE_BOOST
+    return parsed
+
+
+def _is_plain(tokens: list[str], index: int) -> bool:
+    """True for an ordinary word: not quoted, not a bracket or operator, not excluded by -/NOT."""
+    if index >= len(tokens):
+        return False
+    token = tokens[index]
+    if token.startswith(('"', "-", "+")) or token in "()" or token in _OPERATORS:
+        return False
+    return not (index > 0 and tokens[index - 1] == "NOT")
+
+
+def _expand(tokens: list[str], glossary: Glossary) -> tuple[list[str], list[Expansion]]:
+    """Replace glossary terms among plain words by a group of alternatives; longest term first."""
+    pieces, expansions = [], []
+    index = 0
+    while index < len(tokens):
+        match = _longest_term(tokens, index, glossary) if _is_plain(tokens, index) else None
+        if match is None:
+            pieces.append(tokens[index])
+            index += 1
+            continue
+        length, alternatives = match
+        typed = " ".join(tokens[index:index + length])
+        quoted = [f'"{term}"' if len(term.split()) > 1 or not term.isalnum() else term for term in alternatives]
+        pieces.append(f"(({typed}) OR {' OR '.join(quoted)})")
+        expansions.append(Expansion(typed, tuple(alternatives)))
+        index += length
+    return pieces, expansions
+
+
+def _longest_term(tokens: list[str], index: int, glossary: Glossary) -> tuple[int, list[str]] | None:
+    """Return (word count, alternatives) of the longest glossary term starting at tokens[index]."""
+    for length in range(min(glossary.longest + 2, len(tokens) - index), 0, -1):
+        if not all(_is_plain(tokens, position) for position in range(index, index + length)):
+            continue
+        words = tokens[index:index + length]
+        if not stems(words[0]) or not stems(words[-1]):
+            continue
+        alternatives = glossary.alternatives(stems(" ".join(words)))
+        if alternatives:
+            return length, alternatives
+    return None

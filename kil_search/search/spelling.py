@@ -1,0 +1,53 @@
+"""Did you mean: replace words the index has never seen by the closest frequent word it has.
+
+Uses the `spell_text` field Whoosh keeps beside the stemmed `text` field: every word of every
+passage, unstemmed, counted once per passage. The service shows a correction only when it
+finds more documents than what was typed.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words shorter than this are left alone: too many near neighbours to guess well.
+MIN_WORD_LENGTH = 4
+SPELLING_FIELD = "spell_text"
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_OPERATORS = {"AND", "OR", "NOT"}
+
+
+def correct_query(searcher, text: str) -> str | None:
+    """Return text with each unknown word corrected, or None when nothing changes."""
+    reader = searcher.reader()
+    corrector = searcher.corrector("text")
+    changed = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal changed
+        word = match.group()
+        lower = word.lower()
+        if word in _OPERATORS or len(word) < MIN_WORD_LENGTH or reader.frequency(SPELLING_FIELD, lower) > 0:
+            return word
+        # Whoosh ranks its candidates by frequency in the stemmed field only: rank by distance here.
+        candidates = corrector.suggest(lower, limit=50, maxdist=2, prefix=1)
+        if not candidates:
+            return word
+        best = min(candidates, key=lambda candidate: (_distance(lower, candidate), -reader.frequency(SPELLING_FIELD, candidate), candidate))
+        changed = True
+        return best.capitalize() if word[:1].isupper() and word[1:].islower() else best
+
+    corrected = _WORD.sub(replace, text)
+    return corrected if changed and corrected != text else None
+
+
+def _distance(first: str, second: str) -> int:
+    """Return the Damerau-Levenshtein distance between two short words."""
+    previous_row = None
+    row = list(range(len(second) + 1))
+    for i, a in enumerate(first, start=1):
+        before, previous_row, row = previous_row, row, [i] + [0] * len(second)
+        for j, b in enumerate(second, start=1):
+            row[j] = min(previous_row[j] + 1, row[j - 1] + 1, previous_row[j - 1] + (a != b))
+            if before is not None and i > 1 and j > 1 and a == second[j - 2] and first[i - 2] == b:
+                row[j] = min(row[j], before[j - 2] + 1)
+    return row[-1]

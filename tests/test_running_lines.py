@@ -1,0 +1,27 @@
+"""Running headers and footers are dropped from PDF page text."""
+
+from builders import make_pdf
+from kil_search.extract import extract_pdf
+from kil_search.extract.running_lines import strip_running_lines
+
+
+def test_repeated_footer_with_page_numbers_is_dropped():
+    topics = ["housing", "care", "youth", "parks", "libraries", "markets"]
+    pages = [f"About {topic}\nBody text on {topic} services.\nAnnual report · page {n}" for n, topic in enumerate(topics, 1)]
+    cleaned = strip_running_lines(pages)
+    assert all("Annual report" not in text for text in cleaned)
+    assert cleaned[2] == "About youth\nBody text on youth services."
+
+
+def test_lines_repeated_in_the_middle_or_on_few_pages_stay():
+    pages = ["Intro\nSame line\nend one", "Other\nSame line\nend two", "Third\nSame line\nend three"]
+    assert strip_running_lines(pages) == pages
+
+
+def test_real_pdf_footer_is_not_in_page_text(tmp_path):
+    places = ["Leeds", "Hackney", "Oldham", "Wirral", "Bristol"]
+    body = [f"Work in {place}\nCommunity organisations deliver services in {place}.\nGuide to commissioning | {n}"
+            for n, place in enumerate(places, 1)]
+    document = extract_pdf(make_pdf(tmp_path / "guide.pdf", body))
+    assert all("Guide to commissioning" not in page.text for page in document.pages)
+    assert "services in Wirral" in document.pages[3].text
