@@ -9,7 +9,11 @@ from kil_search.index.schema import text_analyzer
 from kil_search.index.store import current_generation
 from kil_search.search import SearchService, parse_query
 from kil_search.search.excerpts import find_matches
+from finding_corpus import finding_service, finding_settings  # noqa: F401 (fixtures)
+from kil_search.search.facet_arrays import count_facets_of
+from kil_search.search.facets import count_facets, matching_passages
 from kil_search.search.matching import Evaluator
+from kil_search.search.prepare import prepare
 from kil_search.search.best_passage import score_matches
 from kil_search.search.service import _WEIGHTING
 
@@ -65,3 +69,25 @@ def test_highlighted_words_are_those_the_index_analyser_finds(text, query):
     expected = [(token.startchar, token.endchar, token.text)
                 for token in text_analyzer()(text, chars=True, mode="query") if token.text in terms]
     assert find_matches(text, terms) == expected
+
+
+def test_phrases_are_highlighted_across_stop_words_and_only_whole():
+    text = "Keep it local. Keeping local services; keep going, local people. KEEP IT LOCAL!"
+    found = find_matches(text, frozenset({"servic"}), frozenset({("keep", "local")}))
+    assert [text[start:end] for start, end, _ in found] == ["Keep", "local", "Keeping", "local", "services", "KEEP", "LOCAL"]
+
+
+@pytest.mark.parametrize("query, filters", [
+    ("care", {}), ("council", {}), ("care", {"council_type": ["metropolitan district"]}),
+    ("care", {"type": ["research report", "case study"]}), ("commissioning", {"place": ["Kent"]}),
+    ("care -bradford", {"theme": ["adult social care"]}),
+])
+def test_facet_counts_from_arrays_equal_whooshs_query_pass(finding_service, query, filters):
+    searcher, table = finding_service.searcher(), finding_service.facet_table()
+    prepared = prepare(searcher, query, filters, finding_service.glossary, finding_service.gazetteer)
+    ranking, matched = finding_service._rank(searcher, table, prepared)
+    slow = count_facets(table, prepared.text_query, prepared.mask, prepared.filters, finding_service.gazetteer)
+    fast = count_facets_of(table, matched, prepared.filters, finding_service.gazetteer)
+    assert [facet.to_json() for facet in fast] == [facet.to_json() for facet in slow]
+    docnums = matching_passages(searcher, prepared.text_query, prepared.filter_query, prepared.mask)
+    assert ranking.total == len({table.doc_ids[docnum] for docnum in docnums})

@@ -10,8 +10,7 @@ from markupsafe import Markup, escape
 from ..index.schema import text_analyzer
 
 EXCERPT_CHARS = 280
-_ANALYZER = text_analyzer()
-_TOKENIZER, _LOWERCASE, _STOPS, _STEMMER = _ANALYZER.items  # the index's own analysis steps
+_TOKENIZER, _LOWERCASE, _STOPS, _STEMMER = text_analyzer().items  # the index's own analysis steps
 _STOP_WORDS, _MIN_WORD = _STOPS.stops, _STOPS.min
 _stem = lru_cache(maxsize=100_000)(_STEMMER.stemfn)
 
@@ -33,11 +32,8 @@ def _term_matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]
     """
     if not terms:
         return []
-    prefixes = sorted({re.escape(term[:-1] or term) for term in terms}, key=len, reverse=True)
-    # A word that starts a token (not inside "e.g"-style dotted runs) and begins with a prefix.
-    candidates = re.compile(rf"(?<![\w*])(?<![\w*]\.)(?:{'|'.join(prefixes)})[\w*]*(?:\.?[\w*]+)*", re.IGNORECASE)
     found = []
-    for match in candidates.finditer(text):
+    for match in _candidates(terms).finditer(text):
         word = match.group().lower()
         if word in _STOP_WORDS or len(word) < _MIN_WORD:
             continue
@@ -47,15 +43,34 @@ def _term_matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]
     return found
 
 
+@lru_cache(maxsize=64)
+def _candidates(terms: frozenset[str]) -> re.Pattern:
+    """Return a pattern for the tokens that begin with a term's stem-minus-one-letter prefix."""
+    prefixes = sorted({re.escape(term[:-1] or term) for term in terms}, key=len, reverse=True)
+    # A word that starts a token (not inside "e.g"-style dotted runs) and begins with a prefix.
+    return re.compile(rf"(?<![\w*])(?<![\w*]\.)(?:{'|'.join(prefixes)})[\w*]*(?:\.?[\w*]+)*", re.IGNORECASE)
+
+
 def _matches_with_phrases(text: str, terms: frozenset[str], phrases: frozenset[tuple[str, ...]]) -> list[tuple[int, int, str]]:
-    """Return term matches plus every word of a run of words spelling a phrase (full analysis)."""
-    tokens = [(token.startchar, token.endchar, token.text) for token in _ANALYZER(text, chars=True, mode="query")]
+    """Return term matches plus every word of a run of words spelling a phrase.
+
+    The analyser's steps done by hand (tokenise, lower-case, drop stop words), stemming
+    only the words that could stem to a wanted word (see _term_matches).
+    """
+    wanted = set(terms).union(*phrases)
+    prefixes = tuple(word[:-1] or word for word in wanted)
+    tokens = []
+    for match in _TOKENIZER.expression.finditer(text):
+        word = match.group().lower()
+        if word in _STOP_WORDS or len(word) < _MIN_WORD:
+            continue
+        tokens.append((match.start(), match.end(), _stem(word) if word.startswith(prefixes) else None))
     found = {(start, end, word) for start, end, word in tokens if word in terms}
     words = [word for _start, _end, word in tokens]
     for phrase in phrases:
         size = len(phrase)
         for index in range(len(tokens) - size + 1):
-            if tuple(words[index:index + size]) == phrase:
+            if words[index] == phrase[0] and tuple(words[index:index + size]) == phrase:
                 found.update((start, end, " ".join(phrase)) for start, end, _word in tokens[index:index + size])
     unique: dict[tuple[int, int], tuple[int, int, str]] = {}
     for match in sorted(found):

@@ -14,6 +14,8 @@ from ..index.schema import KIND_PASSAGE
 from ..places import Gazetteer
 from .facets import FACETS, FacetCounts, FacetTable, Filters, _facet_counts, index_term
 
+DENSE_LIMIT = 8_000_000  # (document, value) pairs counted with a bitmap up to this many
+
 
 class FacetArrays:
     """A FacetTable as arrays: for each facet field, a code per passage for its tuple of values."""
@@ -50,14 +52,24 @@ class FacetArrays:
         if not len(docnums) or not names:
             return {}
         codes = self.codes[field][docnums]
-        pairs = np.unique(self.document[docnums] * len(self.tuples[field]) + codes)
+        documents = int(self.document.max()) + 1 if len(self.document) else 0
+        pairs = _distinct(self.document[docnums] * len(self.tuples[field]) + codes, documents * len(self.tuples[field]))
         pair_documents, pair_codes = np.divmod(pairs, len(self.tuples[field]))
         starts, ends = self.starts[field][pair_codes], self.starts[field][pair_codes + 1]
         lengths = ends - starts
         places = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
-        values = np.unique(np.repeat(pair_documents, lengths) * len(names) + self.flat[field][places]) % len(names)
+        values = _distinct(np.repeat(pair_documents, lengths) * len(names) + self.flat[field][places], documents * len(names)) % len(names)
         counts = np.bincount(values, minlength=len(names))
         return {names[number]: int(count) for number, count in enumerate(counts) if count}
+
+
+def _distinct(keys: np.ndarray, size: int) -> np.ndarray:
+    """Return the distinct keys (all in 0..size-1), sorted: a bitmap when it is small enough, else a sort."""
+    if size <= DENSE_LIMIT:
+        seen = np.zeros(size, dtype=bool)
+        seen[keys] = True
+        return np.flatnonzero(seen)
+    return np.unique(keys)
 
 
 def facet_arrays(table: FacetTable) -> FacetArrays:

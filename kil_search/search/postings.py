@@ -64,6 +64,7 @@ class GenerationArrays:
         self.records = [None] * len(self.doc_ids)
         for record in records.values():
             self.records[ordinal[record["doc_id"]]] = record
+        self._ordinal = ordinal
         live = np.zeros(self.size, dtype=bool)
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.doc_of = np.array([ordinal.get(doc_id, -1) for doc_id in doc_id_column], dtype=np.int64)
@@ -73,6 +74,11 @@ class GenerationArrays:
         self.lengths = {name: np.array([reader.doc_field_length(n, name, 1) for n in range(self.size)], dtype=np.float64)
                         for name in SCORED_FIELDS}
         self.live = live
+
+    def record(self, doc_id: str) -> dict | None:
+        """Return a document's stored record (fields and details), or None."""
+        ordinal = self._ordinal.get(doc_id)
+        return None if ordinal is None else self.records[ordinal]
 
     def term(self, field: str, text: str, positions: bool = False) -> TermPostings:
         """Return a term's postings across segments (deleted documents left out)."""

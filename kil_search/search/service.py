@@ -243,8 +243,12 @@ class SearchService:
 
     def _add_document_facts(self, searcher, hits: list[DocumentHit]) -> None:
         """Fill in the page and word counts of the shown documents from their records."""
+        arrays = self._arrays[1] if self._arrays is not None else None
+        if arrays is None or arrays.source is not self._local.index or arrays.generation != searcher.reader().generation():
+            arrays = None
         for hit in hits:
-            details = (searcher.document(record_id=f"doc:{hit.id}") or {}).get("details") or {}
+            record = arrays.record(hit.id) if arrays is not None else searcher.document(record_id=f"doc:{hit.id}")
+            details = (record or {}).get("details") or {}
             hit.page_count = details.get("page_count", 0)
             hit.word_count = details.get("word_count", 0)
 
