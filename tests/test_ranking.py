@@ -91,3 +91,18 @@ def test_facet_counts_from_arrays_equal_whooshs_query_pass(finding_service, quer
     assert [facet.to_json() for facet in fast] == [facet.to_json() for facet in slow]
     docnums = matching_passages(searcher, prepared.text_query, prepared.filter_query, prepared.mask)
     assert ranking.total == len({table.doc_ids[docnum] for docnum in docnums})
+
+
+@pytest.mark.parametrize("doc_id, one_per_document", [(None, False), (None, True), ("reports/care-report.pdf", False)])
+def test_top_passages_equal_whooshs_hits(service, doc_id, one_per_document):
+    from kil_search.search.query import passage_query
+    from whoosh.query import Term
+
+    parsed = passage_query(["council", "care", "local", "commun"])
+    searcher = service.searcher()
+    only = Term("doc_id", doc_id) if doc_id is not None else None
+    collapse = {"collapse": "doc_id", "collapse_limit": 1} if one_per_document else {}
+    expected = [(hit.docnum, hit.score) for hit in searcher.search(parsed.query, limit=5, filter=only, **collapse)]
+    found = service._best_passages(searcher, parsed.query, 5, doc_id, one_per_document)
+    assert [docnum for docnum, _ in found] == [docnum for docnum, _ in expected]
+    assert [score for _, score in found] == pytest.approx([score for _, score in expected])

@@ -8,6 +8,8 @@ operations over all matches at once.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from ..index.schema import KIND_PASSAGE
@@ -39,6 +41,19 @@ class FacetArrays:
             self.codes[facet.field] = np.array(codes, dtype=np.int64)
             self.starts[facet.field] = np.cumsum([0] + [len(values) for values in tuples])
             self.flat[facet.field] = np.array([value_number[value] for values in tuples for value in values], dtype=np.int64)
+        self.documents = int(self.document.max()) + 1 if len(self.document) else 0
+        self.document_code = {facet.field: self._per_document(self.codes[facet.field]) for facet in FACETS}
+
+    def _per_document(self, codes: np.ndarray) -> np.ndarray | None:
+        """Return each document's code when all its passages share one (a document-level facet), else None."""
+        passages = self.is_passage
+        first = np.full(self.documents, -1, dtype=np.int64)
+        first[self.document[passages][::-1]] = codes[passages][::-1]  # the first passage's code wins
+        return first if np.array_equal(first[self.document[passages]], codes[passages]) else None
+
+    def _values_of(self, field: str, codes: np.ndarray, owners: np.ndarray):
+        """Return (value numbers, owners) for the tuples of the given codes."""
+        return _values_of_codes(self.starts[field], self.flat[field], codes, owners)
 
     def passes(self, field: str, terms: set, docnums: np.ndarray | None = None) -> np.ndarray:
         """Return, per docnum (all, or those given), whether its values include one of terms."""
@@ -51,16 +66,24 @@ class FacetArrays:
         names = self.names[field]
         if not len(docnums) or not names:
             return {}
-        codes = self.codes[field][docnums]
-        documents = int(self.document.max()) + 1 if len(self.document) else 0
-        pairs = _distinct(self.document[docnums] * len(self.tuples[field]) + codes, documents * len(self.tuples[field]))
-        pair_documents, pair_codes = np.divmod(pairs, len(self.tuples[field]))
-        starts, ends = self.starts[field][pair_codes], self.starts[field][pair_codes + 1]
-        lengths = ends - starts
-        places = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
-        values = _distinct(np.repeat(pair_documents, lengths) * len(names) + self.flat[field][places], documents * len(names)) % len(names)
-        counts = np.bincount(values, minlength=len(names))
-        return {names[number]: int(count) for number, count in enumerate(counts) if count}
+        per_document = self.document_code[field]
+        if per_document is not None:  # one code per document: count over the distinct documents
+            documents = _distinct(self.document[docnums], self.documents)
+            values, owners = self._values_of(field, per_document[documents], documents)
+            counts = np.bincount(values, minlength=len(names))
+        else:
+            values, owners = self._values_of(field, self.codes[field][docnums], self.document[docnums])
+            pairs = _distinct(owners * len(names) + values, self.documents * len(names))
+            counts = np.bincount(pairs % len(names), minlength=len(names))
+        return {names[number]: int(counts[number]) for number in np.flatnonzero(counts)}
+
+
+def _values_of_codes(starts: np.ndarray, flat: np.ndarray, codes: np.ndarray, owners: np.ndarray):
+    """Expand codes to the value numbers of their tuples, with the owner of each value."""
+    first = starts[codes]
+    lengths = starts[codes + 1] - first
+    places = np.repeat(first - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+    return flat[places], np.repeat(owners, lengths)
 
 
 def _distinct(keys: np.ndarray, size: int) -> np.ndarray:
@@ -72,12 +95,17 @@ def _distinct(keys: np.ndarray, size: int) -> np.ndarray:
     return np.unique(keys)
 
 
+_BUILD_LOCK = threading.Lock()
+
+
 def facet_arrays(table: FacetTable) -> FacetArrays:
-    """Return the table's arrays, built on first use."""
-    arrays = getattr(table, "_arrays", None)
-    if arrays is None:
-        arrays = table._arrays = FacetArrays(table)
-    return arrays
+    """Return the table's arrays, built on first use (once, however many threads ask)."""
+    holder = table.__dict__.setdefault("_arrays_holder", [])  # shared by shallow copies of the table
+    if not holder:
+        with _BUILD_LOCK:
+            if not holder:
+                holder.append(FacetArrays(table))
+    return holder[0]
 
 
 def _selected_terms(filters: Filters, gazetteer: Gazetteer) -> dict[str, set]:

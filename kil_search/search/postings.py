@@ -75,6 +75,10 @@ class GenerationArrays:
                         for name in SCORED_FIELDS}
         self.live = live
 
+    def ordinal(self, doc_id: str) -> int | None:
+        """Return a document's number in these arrays, or None."""
+        return self._ordinal.get(doc_id)
+
     def record(self, doc_id: str) -> dict | None:
         """Return a document's stored record (fields and details), or None."""
         ordinal = self._ordinal.get(doc_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 import time
@@ -52,6 +53,7 @@ class SearchService:
         self._index_target = None
         self._arrays_lock = threading.Lock()
         self._arrays = None  # (generation key, GenerationArrays)
+        self._table = None  # (generation key, FacetTable)
         self._open: set = set()  # every thread's searcher, so close() can release their files
 
     def close(self) -> None:
@@ -181,11 +183,20 @@ class SearchService:
         return rank_matches(arrays, ids[passing], scores[passing]), ids
 
     def facet_table(self) -> FacetTable:
-        """Return the facet columns of this thread's searcher, read once per searcher."""
-        cache = self._per_searcher("facet_table", list)
-        if not cache:
-            cache.append(FacetTable(self.searcher()))
-        return cache[0]
+        """Return the facet columns of this thread's index generation, read once and shared by threads."""
+        searcher = self.searcher()
+        key = (id(self._local.index), searcher.reader().generation())
+        with self._arrays_lock:
+            if self._table is None or self._table[0] != key or self._table[1].source is not self._local.index:
+                table = FacetTable(searcher)
+                table.source = self._local.index
+                table._arrays_holder = []  # its FacetArrays, shared with the per-thread copies below
+                self._table = (key, table)
+            table = self._table[1]
+        if table.searcher is not searcher:  # the query pass of the slow path must use this thread's searcher
+            table = copy.copy(table)
+            table.searcher = searcher
+        return table
 
     def suggest(self, typed: str, limit: int = 8) -> list:
         """Return autocomplete suggestions: titles, themes and frequent words completing typed."""
@@ -265,10 +276,34 @@ class SearchService:
         if parsed.is_empty:
             return []
         searcher = self.searcher()
+        best = self._best_passages(searcher, parsed.query, limit, doc_id, one_per_document)
+        if best is not None:
+            return [{**searcher.stored_fields(docnum), "score": score} for docnum, score in best]
         only = Term("doc_id", doc_id) if doc_id is not None else None
         collapse = {"collapse": "doc_id", "collapse_limit": 1} if one_per_document else {}
         hits = searcher.search(parsed.query, limit=limit, filter=only, **collapse)
         return [{**hit.fields(), "score": hit.score} for hit in hits]
+
+    def _best_passages(self, searcher, query, limit: int, doc_id: str | None, one_per_document: bool):
+        """Return (docnum, score) of the best passages, scored over the arrays; None to let Whoosh do it."""
+        arrays = self.arrays(searcher)
+        if arrays.source is not self._local.index or arrays.generation != searcher.reader().generation():
+            return None
+        try:
+            matches = score_matches(Evaluator(searcher, arrays, _WEIGHTING.B, _WEIGHTING.K1), searcher, query)
+        except StaleArrays:
+            return None
+        ids, scores = matches.ids, matches.scores
+        docs = arrays.doc_of[ids]
+        if doc_id is not None:
+            keep = docs == (arrays.ordinal(doc_id) if arrays.ordinal(doc_id) is not None else -2)
+            ids, scores, docs = ids[keep], scores[keep], docs[keep]
+        order = np.lexsort((ids, -scores))  # as Whoosh ranks hits: best score, then lowest docnum
+        if one_per_document:
+            _, first = np.unique(docs[order], return_index=True)
+            order = order[np.sort(first)]
+        order = order[:limit]
+        return [(int(ids[place]), float(scores[place])) for place in order]
 
     def page_passages(self, doc_id: str, page: int) -> list[dict]:
         """Return the passages of one page (or web page section) of a document, in reading order."""
