@@ -16,7 +16,7 @@ from ..index.schema import KIND_PASSAGE
 from ..places import Gazetteer
 from .facets import FACETS, FacetCounts, FacetTable, Filters, _facet_counts, index_term
 
-DENSE_LIMIT = 8_000_000  # (document, value) pairs counted with a bitmap up to this many
+DENSE_LIMIT = 8_000_000  # (document, value) pairs counted with a bitmap up to this many (if not too sparse)
 
 
 class FacetArrays:
@@ -87,8 +87,8 @@ def _values_of_codes(starts: np.ndarray, flat: np.ndarray, codes: np.ndarray, ow
 
 
 def _distinct(keys: np.ndarray, size: int) -> np.ndarray:
-    """Return the distinct keys (all in 0..size-1), sorted: a bitmap when it is small enough, else a sort."""
-    if size <= DENSE_LIMIT:
+    """Return the distinct keys (all in 0..size-1), sorted: a bitmap when it is dense enough, else a sort."""
+    if size <= min(DENSE_LIMIT, max(1 << 16, 16 * len(keys))):
         seen = np.zeros(size, dtype=bool)
         seen[keys] = True
         return np.flatnonzero(seen)
