@@ -106,3 +106,14 @@ def test_top_passages_equal_whooshs_hits(service, doc_id, one_per_document):
     found = service._best_passages(searcher, parsed.query, 5, doc_id, one_per_document)
     assert [docnum for docnum, _ in found] == [docnum for docnum, _ in expected]
     assert [score for _, score in found] == pytest.approx([score for _, score in expected])
+
+
+def test_page_passages_are_those_whoosh_finds(service):
+    from whoosh.query import And, NumericRange, Term
+
+    searcher = service.searcher()
+    for doc_id, page in [("reports/care-report.pdf", 2), ("web/trailblazers.html", 2), ("reports/care-report.pdf", 99)]:
+        query = And([Term("doc_id", doc_id), NumericRange("page", page, page)])
+        expected = [searcher.stored_fields(n) for n in sorted(hit.docnum for hit in searcher.search(query, limit=None, scored=False))]
+        assert service.page_passages(doc_id, page) == expected
+    assert service.page_passages("reports/care-report.pdf", 2)

@@ -71,6 +71,8 @@ class GenerationArrays:
         self.doc_of[~live] = -1
         for number in records:
             self.doc_of[number] = -1  # document records are not passages
+        self.pages = np.array(list(reader.column_reader("page")) if reader.has_column("page") else [0] * self.size,
+                              dtype=np.int64)
         self.lengths = {name: np.array([reader.doc_field_length(n, name, 1) for n in range(self.size)], dtype=np.float64)
                         for name in SCORED_FIELDS}
         self.live = live

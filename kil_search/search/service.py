@@ -308,8 +308,14 @@ class SearchService:
     def page_passages(self, doc_id: str, page: int) -> list[dict]:
         """Return the passages of one page (or web page section) of a document, in reading order."""
         searcher = self.searcher()
-        query = And([Term("doc_id", doc_id), NumericRange("page", page, page)])
-        docnums = sorted(hit.docnum for hit in searcher.search(query, limit=None, scored=False))
+        arrays = self.arrays(searcher)
+        if arrays.source is self._local.index and arrays.generation == searcher.reader().generation():
+            ordinal = arrays.ordinal(doc_id)
+            found = (arrays.doc_of == ordinal) & (arrays.pages == page) if ordinal is not None else []
+            docnums = np.flatnonzero(found).tolist()
+        else:
+            query = And([Term("doc_id", doc_id), NumericRange("page", page, page)])
+            docnums = sorted(hit.docnum for hit in searcher.search(query, limit=None, scored=False))
         return [searcher.stored_fields(docnum) for docnum in docnums]
 
     def term_rarity(self, terms) -> dict[str, float]:
