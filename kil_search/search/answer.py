@@ -36,9 +36,9 @@ def answer_question(service, question: str, confident_score: float = CONFIDENT_S
         seen = {answer.document["id"]}
         for candidate in candidates[1:]:
             doc_id = candidate.page.fields["doc_id"]
-            if len(alternatives) >= MAX_ALTERNATIVES or candidate.score < ALTERNATIVE_SCORE:
+            if len(alternatives) >= MAX_ALTERNATIVES:
                 break
-            if doc_id not in seen:
+            if doc_id not in seen and candidate.score >= ALTERNATIVE_SCORE:
                 seen.add(doc_id)
                 alternatives.append(_answer(service, candidate, terms))
     passages = _relevant_passages(found.hits, terms)
@@ -58,7 +58,7 @@ def rank_candidates(service, question: str) -> tuple[Question, Retrieved, list[C
     if candidates and service.unknown_terms(asked.search_terms):
         for candidate in candidates:  # the library never uses one of the question's words: less sure of everything
             candidate.score *= UNKNOWN_WORD
-    candidates.sort(key=lambda candidate: candidate.score, reverse=True)
+    candidates.sort(key=lambda candidate: candidate.rank, reverse=True)
     return asked, found, candidates
 
 

@@ -39,6 +39,10 @@ _NOT_NAMES = frozenset(
 )
 _DEFINITION = re.compile(r"\b(?:is|are|means|describes|refers\s+to|is\s+called|we\s+call|stands\s+for|is\s+defined\s+as)\b", re.IGNORECASE)
 _WORDS_AFTER = re.compile(r"(?:[\s-]+[\w'’]+){1,3}")
+COUNTED_REACH = 4  # words before a number that ends a clause in which the counted noun may stand ("councils rose to 17")
+OTHER_COUNT = 0.5  # a "how many X" cue for a sentence whose numbers all count something other than the X it mentions
+# Words after a number that do not say what it counts ("seventeen in all", "11 of the councils").
+_NOT_COUNTED = frozenset("to of in on at and or but per than more less from for by with as is are was were".split())
 DEFINITION_REACH = 120  # characters after the defined words in which "is", "means"... must come
 _REASON = re.compile(r"\b(?:because|so\s+that|in\s+order\s+to|the\s+reason|since|as\s+a\s+result|which\s+is\s+why|that\s+is\s+why)\b", re.IGNORECASE)
 
@@ -75,8 +79,10 @@ def cue_strength(question: Question, text: str, known: str = "", term_start: int
                   if match.group(0).strip().lower() not in asked]
         if not counts and not _new(_PERCENT, text, asked):
             return 0.0
-        if not question.counted or any(_counts(text, match.end(), question.counted) for match in counts):
+        if not question.counted or any(_counts(text, match, question.counted) for match in counts):
             return 1.0
+        if _mentions(text, question.counted) and all(_counts_something(text, match.end()) for match in counts):
+            return OTHER_COUNT  # "a council agrees to four things": the sentence counts something else
         return 0.8  # a number, but not of the thing asked about
     if question.wants_names:
         known = f"{asked} {known.lower()}"
@@ -116,10 +122,26 @@ def inline_list_items(text: str) -> int:
     return len(parts) if len(parts) >= 2 else 0
 
 
-def _counts(text: str, end: int, counted: str) -> bool:
-    """True when the words just after a number (at most three) include the counted noun: "375 community assets"."""
-    following = _WORDS_AFTER.match(text, end)
-    return bool(following) and any(word.lower().startswith(counted) for word in following.group(0).split())
+def _counts(text: str, number: re.Match, counted: str) -> bool:
+    """True when a number counts the counted noun: "375 community assets", or "the network of councils grew to 17"."""
+    following = _WORDS_AFTER.match(text, number.end())
+    if following and any(word.lower().startswith(counted) for word in following.group(0).split()):
+        return True
+    if _counts_something(text, number.end()):
+        return False
+    before = re.findall(r"[\w'’]+", text[:number.start()].lower())[-COUNTED_REACH:]
+    return any(word.startswith(counted) for word in before)
+
+
+def _mentions(text: str, counted: str) -> bool:
+    """True when text names the counted thing somewhere ("council", "councils")."""
+    return any(word.startswith(counted) for word in re.findall(r"[\w'’]+", text.lower()))
+
+
+def _counts_something(text: str, end: int) -> bool:
+    """True when a number is followed by a word it counts ("four things"), not by a pause or a small word ("to seventeen.")."""
+    following = re.match(r"\s+([A-Za-z][\w'’-]*)", text[end:])
+    return bool(following) and following.group(1).lower() not in _NOT_COUNTED
 
 
 def _new(pattern: re.Pattern, text: str, asked: str) -> bool:
