@@ -7,7 +7,7 @@ from collections import Counter
 from urllib.parse import quote
 
 from .answer_types import Answer, AnswerResult, RelevantPassage
-from .candidates import Candidate, words_of_page
+from .candidates import Candidate, analyse, words_of_page
 from .excerpts import find_matches, make_excerpt
 from .question import Question, analyse_question, looks_like_question
 from .ranking import score_page
@@ -20,6 +20,8 @@ __all__ = ["Answer", "AnswerResult", "answer_question", "looks_like_question"]
 CONFIDENT_SCORE = 0.55
 ALTERNATIVE_SCORE = 0.45
 UNKNOWN_WORD = 0.8  # the share of confidence kept when a question word appears nowhere in the library
+SHARED_DOCUMENTS = 3  # with fewer retrieved documents, no title word or name is common to them...
+SHARED_SHARE = 0.5  # ...otherwise one in this share of them names a series or a publisher, not a document or an answer
 MAX_ALTERNATIVES = 3
 SHOWN_PASSAGES = 3
 LINK_TERMS = 3
@@ -51,6 +53,7 @@ def rank_candidates(service, question: str) -> tuple[Question, Retrieved, list[C
     asked = analyse_question(question)
     found = retrieve(service, asked)
     found.rarity = {term: rarity * asked.weight(term) for term, rarity in found.rarity.items()}
+    asked.shared_title_words = _shared_title_words(found.pages)
     document_words = _recurring_words(found.pages)
     _rank_dates(found.pages)
     candidates = [candidate for page in found.pages
@@ -68,6 +71,19 @@ def _recurring_words(pages) -> dict[str, frozenset[str]]:
     for page in pages:
         counts.setdefault(page.fields["doc_id"], Counter()).update(words_of_page(page))
     return {doc_id: frozenset(word for word, count in counter.items() if count >= 2) for doc_id, counter in counts.items()}
+
+
+def _shared_title_words(pages) -> frozenset[str]:
+    """Return the words in the titles of at least half the retrieved documents (of three or more): a series name."""
+    return _shared({page.fields["doc_id"]: analyse(page.fields.get("title", ""))[0] for page in pages})
+
+
+def _shared(by_document: dict) -> frozenset[str]:
+    """Return the items held by at least SHARED_SHARE of the documents, when there are SHARED_DOCUMENTS or more."""
+    if len(by_document) < SHARED_DOCUMENTS:
+        return frozenset()
+    counts = Counter(item for items in by_document.values() for item in items)
+    return frozenset(item for item, count in counts.items() if count >= SHARED_SHARE * len(by_document))
 
 
 def _rank_dates(pages) -> None:

@@ -17,7 +17,7 @@ _AS_WRITTEN = RegexTokenizer() | LowercaseFilter() | StopFilter()  # the same to
 HEADINGS_KEPT = 3  # how many headings above a unit count as its context
 RECENT_FLOOR = 0.85  # the oldest document's share when the question asks about now
 RETRIEVAL_FLOOR = 0.95  # the confidence kept by a page the search ranked far below the best...
-RANKING_FLOOR = float(__import__("os").environ.get("KIL_TUNE_RF", "0.8"))  # ...and the share of its rank among candidates
+RANKING_FLOOR = 0.8  # ...and the share of its rank among candidates
 
 
 @dataclass

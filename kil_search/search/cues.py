@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .question import NUMBER_WORDS, Question
+from .sense import by_the_agent
 
 _MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
 _FULL_DATE = re.compile(
@@ -29,6 +30,7 @@ _FREQUENCY = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|quarterly|annual
 _METHOD = re.compile(r"\b(?:by|through)\s+\w+ing\b|\b(?:means|involves|requires)\s+\w+ing\b", re.IGNORECASE)
 _MODAL = re.compile(r"\b(?:can|should|could|must|need\s+to|needs\s+to)\b", re.IGNORECASE)
 _LIST_LINE = re.compile(r"^\s*(?:\d{1,2}[.)]|[•●▪◦*–-])\s*\S", re.MULTILINE)
+_CHANGE = re.compile(r"\bby\s+how\s+much\b", re.IGNORECASE)
 _SHARE_QUESTION = re.compile(r"\b(?:share|proportion|percentage|per\s*cent|percent|%|fraction|how\s+many\s+of)\b", re.IGNORECASE)
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(word for word in NUMBER_WORDS if word not in ("zero", "one"))
                           + r"|hundreds|thousands?|millions?|dozens?|half|a third|two-thirds|a quarter|three quarters)\b", re.IGNORECASE)
@@ -61,8 +63,8 @@ def cue_strength(question: Question, text: str, known: str = "", term_start: int
             return 0.9
         return 0.6 if _new(_YEAR, text, asked) else 0.0
     if question.kind == "how_much":
-        if _new(_MONEY, text, asked):
-            return 1.0
+        if _new(_MONEY, text, asked) or (_CHANGE.search(asked) and (_new(_PERCENT, text, asked) or _new(_NUMBER, _without_dates(text), asked))):
+            return 1.0  # a sum, or for "by how much did it fall" any amount
         return 0.6 if _new(_PERCENT, text, asked) or _new(_NUMBER, _without_dates(text), asked) else 0.0
     if question.kind == "how_long":
         if _new(_DURATION, text, asked):
@@ -86,14 +88,14 @@ def cue_strength(question: Question, text: str, known: str = "", term_start: int
         return 0.8  # a number, but not of the thing asked about
     if question.wants_names:
         known = f"{asked} {known.lower()}"
-        names = {name for name in _CAPITALISED.findall(text) if name.lower() not in known and name.lower() not in _NOT_NAMES}
+        names = {name for name in names_in(text) if name.lower() not in known}
         if question.wants_list:
             return 1.0 if len(names) >= 2 else 0.6 if names else 0.0
         # One name is wanted: "East Sussex" or "Ruth Halloran" says more than a lone capital ("Sunday").
         return 1.0 if any(" " in name or "-" in name for name in names) else 0.7 if names else 0.0
     if question.kind == "how":
-        if len(_LIST_LINE.findall(text)) >= 2 or _METHOD.search(text):
-            return 1.0  # steps, or a sentence saying how ("by mapping ...", "this means knowing ...")
+        if len(_LIST_LINE.findall(text)) >= 2 or _METHOD.search(text) or by_the_agent(question, text):
+            return 1.0  # steps, a sentence saying how ("by mapping ...", "this means knowing ..."), or "councils can ..."
         return 0.8 if _MODAL.search(text) else 0.6
     if question.kind == "why":
         return 1.0 if _REASON.search(text) else 0.5
@@ -102,6 +104,11 @@ def cue_strength(question: Question, text: str, known: str = "", term_start: int
             return 0.5
         return 1.0 if _DEFINITION.search(text, term_start, term_start + DEFINITION_REACH) else 0.5
     return None
+
+
+def names_in(text: str) -> set[str]:
+    """Return the capitalised names inside text (not its first word, months or pronouns)."""
+    return {name for name in _CAPITALISED.findall(text) if name.lower() not in _NOT_NAMES}
 
 
 def list_count_fit(question: Question, items: int) -> float:

@@ -33,7 +33,8 @@ _LIST_QUESTION = re.compile(
     r"^\s*(?:what|which)\s+(?:are|were)\s+(?:the\s+|its\s+|their\s+)?(?P<count>\d+|" + "|".join(NUMBER_WORDS) + r")?\b",
     re.IGNORECASE,
 )
-_PLURAL_WHICH = re.compile(r"^\s*(?:which|what)\s+(?:\w+\s+)?\w+s\s+(?:are|were|have|had|did|do|joined|make|made)\b")
+_WHICH_NOUN = re.compile(r"^\s*(?:which|what)\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)\s+[\w'’-]+")
+_SINGULAR_S = ("ss", "us", "is", "'s", "’s")
 _DEFINITION_QUESTION = re.compile(r"^\s*what\s+(?:is|was)\s+(?:a\s+|an\s+|the\s+)?\S|^\s*what\s+(?:does|do|did)\s+.+\s+(?:mean|stand\s+for)\b")
 ADJUNCT_WEIGHT = 0.5
 _ADJUNCT = re.compile(r"\b(?:during|throughout|before|after|since|until)\s+((?:the\s+|a\s+|an\s+|this\s+|that\s+|last\s+)?[\w'’-]+(?:\s+[\w'’-]+)?)",
@@ -71,6 +72,7 @@ class Question:
     adjuncts: frozenset[str] = frozenset()  # terms of "during the pandemic"-like qualifiers: they narrow, they seldom identify
     phrase_pairs: tuple[tuple[str, str], ...] = ()  # terms written next to each other ("local economy", "first to join")
     synonyms: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # term -> glossary alternatives, analysed
+    shared_title_words: frozenset[str] = frozenset()  # words most retrieved documents' titles hold: they name none of them
 
     def found(self, words: frozenset[str]) -> frozenset[str]:
         """Return words plus each term one of whose variants is among them ("economic" finds "economy")."""
@@ -127,7 +129,7 @@ def analyse_question(text: str) -> Question:
         kind=kind,
         terms=terms,
         words=words,
-        wants_list=(bool(list_match) and (count is None or count >= 2)) or bool(_PLURAL_WHICH.match(lowered)),
+        wants_list=(bool(list_match) and (count is None or count >= 2)) or _asks_for_several(lowered),
         list_count=count if count and count >= 2 else None,
         wants_names=kind in ("who", "where") or (kind == "which" and bool(_NAME_NOUNS.search(lowered))),
         wants_definition=kind == "what" and bool(_DEFINITION_QUESTION.match(lowered)) and len(terms) <= 4,
@@ -172,6 +174,19 @@ def _phrase_pairs(text: str, terms: list[str], tokens) -> tuple[tuple[str, str],
         if not between or (len(between) == 1 and between[0].lower() in PHRASE_LINKS):
             pairs.append((a, b))
     return tuple(pairs)
+
+
+def _asks_for_several(lowered: str) -> bool:
+    """True for "which/what" + a plural noun: "which councils took part", "which two early adopters did"."""
+    match = _WHICH_NOUN.match(lowered)
+    if not match:
+        return False
+    for word in match.group(1).split():
+        if word in FRAME_WORDS or word in PHRASE_LINKS:
+            return False  # "which was...", "what share of...": no noun of its own
+        if word.endswith("s") and not word.endswith(_SINGULAR_S):
+            return True
+    return False
 
 
 def _counted(text: str, terms: list[str]) -> str:

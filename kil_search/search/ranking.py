@@ -9,6 +9,7 @@ from .candidates import (Candidate, PageText, analyse, cue_factor, headings_abov
 from .cues import inline_list_items, list_count_fit
 from .lists import list_candidates
 from .matching import held_words, phrases, proximity
+from .sense import REVERSED, reverses
 from .question import Question
 from .sentences import HEADING, ROW, SENTENCE, Unit, split_units
 
@@ -18,8 +19,11 @@ TITLE_WEIGHT = 0.5  # the document's title or type ("report", "guide")
 NAMED_DOCUMENT_SHARE = 0.3  # when the title holds this share of the question, the question names the document...
 NAMED_DOCUMENT_WEIGHT = 1.0  # ...and its title words count as found in every sentence of it
 NAME_IN_HEADING = 0.9  # a name the question gives, found in a heading above the unit or in the title
+NAME_JUST_BEFORE = 0.8  # ...found in one of the NAME_REACH units before it
+NAME_REACH = 2
 NAME_ON_PAGE = 0.5  # ...found elsewhere on the page
 NAME_IN_DOCUMENT = 0.4  # ...found on another retrieved page of the document
+NAME_ABSENT = 0.7  # the share kept by a page and document where a name the question gives is nowhere
 NEIGHBOUR_WEIGHT = 0.35
 OWN_SHARE = 0.35  # the rest of the coverage comes from the unit with its surroundings
 FOCUS_FLOOR = 0.7  # a unit holding none of the question's words other than names keeps this share...
@@ -50,7 +54,8 @@ def score_page(question: Question, rarity: dict[str, float], page: PageText,
     name_weights = {term: _name_weight(term, page_words, document_words) for term in question.terms if question.is_name(term)}
     headings = headings_above(units)
     total = sum(rarity.get(term, 0.0) for term in question.terms) or 1.0
-    named = sum(rarity[term] for term in question.terms if term in title_words) / total >= NAMED_DOCUMENT_SHARE
+    naming = title_words - question.shared_title_words  # "Keep it Local" in most titles names no document
+    named = sum(rarity[term] for term in question.terms if term in naming) / total >= NAMED_DOCUMENT_SHARE
     title_weight = NAMED_DOCUMENT_WEIGHT if named else TITLE_WEIGHT
     candidates = []
     for first in range(len(units)):
@@ -60,6 +65,8 @@ def score_page(question: Question, rarity: dict[str, float], page: PageText,
         tokens = analyse(units[first].text)[1]
         held = held_words(question, units[first].text)
         heading_weights = _heading_weights(question, headings[first])
+        for term in _names_just_before(question, units, first, name_weights):
+            heading_weights[term] = max(heading_weights.get(term, 0.0), NAME_JUST_BEFORE)
         around = [question.found(analyse(units[i].text)[0]) for i in (first - 1, first + 1) if 0 <= i < len(units) and units[i].kind != HEADING]
         own = sum(rarity[term] * held.get(term, 0.0) for term in question.terms)
         near = 0.0
@@ -73,9 +80,10 @@ def score_page(question: Question, rarity: dict[str, float], page: PageText,
         parts = {"own": own / total, "near": near / total, "proximity": proximity(question.terms, tokens),
                  "phrases": phrases(question, tokens), "shape": _shape(question, units[first], text, analyse(text)[0]),
                  "cue": cue_factor(question, text, title, term_start), "retrieval": retrieval_factor(page),
-                 "recency": recency_factor(question, page), "focus": _focus(question, rarity, held)}
+                 "recency": recency_factor(question, page), "focus": _focus(question, rarity, held),
+                 "sense": REVERSED if reverses(question, tokens) else 1.0}
         score = coverage
-        for factor in ("proximity", "phrases", "shape", "cue", "retrieval", "recency", "focus"):
+        for factor in ("proximity", "phrases", "shape", "cue", "retrieval", "recency", "focus", "sense"):
             score *= parts[factor]
         candidate = make_candidate(page, units, first, last, text, score, headings[first])
         candidate.detail = parts
@@ -84,6 +92,10 @@ def score_page(question: Question, rarity: dict[str, float], page: PageText,
         units = split_units(page.text, hard_wrapped)
         headings = headings_above(units)
     candidates.extend(list_candidates(question, rarity, page, units, headings, title, title_weight, total))
+    if any(not weight and term not in title_words for term, weight in name_weights.items()):
+        for candidate in candidates:  # the page never names a place or body the question names: it is about another
+            candidate.score *= NAME_ABSENT
+            candidate.detail["names"] = NAME_ABSENT
     return candidates
 
 
@@ -115,6 +127,19 @@ def _heading_weights(question: Question, headings: tuple[str, ...]) -> dict[str,
         for word in question.found(analyse(heading)[0]):
             weights.setdefault(word, weight)
     return weights
+
+
+def _names_just_before(question: Question, units: tuple[Unit, ...], index: int, names) -> set[str]:
+    """Return the question's names said in the sentences just before a unit: "The association took on a lease" is about the one just named.
+
+    Printed paragraphs cannot be told apart reliably, so the few units before it count, back to a heading.
+    """
+    found: set[str] = set()
+    for earlier in range(index - 1, max(-1, index - 1 - NAME_REACH), -1):
+        if not names or units[earlier].kind == HEADING:
+            break
+        found |= question.found(analyse(units[earlier].text)[0]) & names.keys()
+    return found
 
 
 def _name_weight(term: str, page_words: frozenset[str], document_words: frozenset[str]) -> float:
