@@ -77,13 +77,14 @@ def cue_strength(question: Question, text: str, known: str = "", term_start: int
             if _new(_PERCENT, text, asked) or _new(_FRACTION, text, asked):
                 return 1.0
             return 0.5 if _new(_NUMBER, _without_dates(text), asked) else 0.0
-        counts = [match for pattern in (_NUMBER, _NUMBER_WORD) for match in pattern.finditer(_without_dates(text))
+        undated = _without_dates(text)  # the numbers' positions below are in this text
+        counts = [match for pattern in (_NUMBER, _NUMBER_WORD) for match in pattern.finditer(undated)
                   if match.group(0).strip().lower() not in asked]
         if not counts and not _new(_PERCENT, text, asked):
             return 0.0
-        if not question.counted or any(_counts(text, match, question.counted) for match in counts):
+        if not question.counted or any(_counts(undated, match, question.counted) for match in counts):
             return 1.0
-        if _mentions(text, question.counted) and all(_counts_something(text, match.end()) for match in counts):
+        if _mentions(text, question.counted) and all(_counts_something(undated, match.end()) for match in counts):
             return OTHER_COUNT  # "a council agrees to four things": the sentence counts something else
         return 0.8  # a number, but not of the thing asked about
     if question.wants_names:

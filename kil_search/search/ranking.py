@@ -11,7 +11,7 @@ from .lists import list_candidates
 from .matching import held_words, phrases, proximity
 from .sense import REVERSED, reverses
 from .question import Question
-from .sentences import HEADING, ROW, SENTENCE, Unit, split_units
+from .sentences import HEADING, ITEM, ROW, SENTENCE, Unit, split_units
 
 # How much a question word found only around a unit counts, against one found in it.
 HEADING_WEIGHTS = (0.6, 0.45, 0.3)  # the nearest heading above, the one above that...
@@ -132,10 +132,15 @@ def _heading_weights(question: Question, headings: tuple[str, ...]) -> dict[str,
 def _names_just_before(question: Question, units: tuple[Unit, ...], index: int, names) -> set[str]:
     """Return the question's names said in the sentences just before a unit: "The association took on a lease" is about the one just named.
 
-    Printed paragraphs cannot be told apart reliably, so the few units before it count, back to a heading.
+    Printed paragraphs cannot be told apart reliably, so the few units before it count, back to a
+    heading; a list item looks past the items before it, to the lines that introduce the list.
     """
     found: set[str] = set()
-    for earlier in range(index - 1, max(-1, index - 1 - NAME_REACH), -1):
+    earlier = index - 1
+    if units[index].kind == ITEM:
+        while earlier >= 0 and units[earlier].kind == ITEM:
+            earlier -= 1
+    for earlier in range(earlier, max(-1, earlier - NAME_REACH), -1):
         if not names or units[earlier].kind == HEADING:
             break
         found |= question.found(analyse(units[earlier].text)[0]) & names.keys()
