@@ -41,7 +41,7 @@ _NOT_NAMES = frozenset(
 )
 _DEFINITION = re.compile(r"\b(?:is|are|means|describes|refers\s+to|is\s+called|we\s+call|stands\s+for|is\s+defined\s+as)\b", re.IGNORECASE)
 _WORDS_AFTER = re.compile(r"(?:[\s-]+[\w'’]+){1,3}")
-COUNTED_REACH = 4  # words before a number that ends a clause in which the counted noun may stand ("councils rose to 17")
+COUNTED_REACH = 8  # words before a number ending a clause among which the counted noun may stand ("the number of councils rose to 17")
 OTHER_COUNT = 0.5  # a "how many X" cue for a sentence whose numbers all count something other than the X it mentions
 # Words after a number that do not say what it counts ("seventeen in all", "11 of the councils").
 _NOT_COUNTED = frozenset("to of in on at and or but per than more less from for by with as is are was were".split())

@@ -35,6 +35,7 @@ _LIST_QUESTION = re.compile(
 )
 _WHICH_NOUN = re.compile(r"^\s*(?:which|what)\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)\s+[\w'’-]+")
 _SINGULAR_S = ("ss", "us", "is", "'s", "’s")
+_DETERMINERS = frozenset("the a an its their our his her this that these those".split())
 _DEFINITION_QUESTION = re.compile(r"^\s*what\s+(?:is|was)\s+(?:a\s+|an\s+|the\s+)?\S|^\s*what\s+(?:does|do|did)\s+.+\s+(?:mean|stand\s+for)\b")
 ADJUNCT_WEIGHT = 0.5
 _ADJUNCT = re.compile(r"\b(?:during|throughout|before|after|since|until)\s+((?:the\s+|a\s+|an\s+|this\s+|that\s+|last\s+)?[\w'’-]+(?:\s+[\w'’-]+)?)",
@@ -181,11 +182,12 @@ def _asks_for_several(lowered: str) -> bool:
     match = _WHICH_NOUN.match(lowered)
     if not match:
         return False
-    for word in match.group(1).split():
+    words = match.group(0).split()[1:]
+    for position, word in enumerate(words[:-1]):
         if word in FRAME_WORDS or word in PHRASE_LINKS:
             return False  # "which was...", "what share of...": no noun of its own
         if word.endswith("s") and not word.endswith(_SINGULAR_S):
-            return True
+            return words[position + 1] not in _DETERMINERS  # "which charity runs the hub": a verb, not a plural
     return False
 
 

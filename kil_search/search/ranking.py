@@ -30,7 +30,8 @@ FOCUS_FLOOR = 0.7  # a unit holding none of the question's words other than name
 FOCUS_ENOUGH = 0.4  # ...and one holding this share of their weight keeps all of its score
 PRUNE_COVERAGE = 0.25  # below this a unit cannot reach any threshold worth calibrating: not scored further
 KEYWORD_LIST = 0.6  # a line of tags keeps this share
-MAX_LABEL_WORDS = 3  # the most words a tag line's label ("Related themes:") has
+MAX_LABEL_WORDS = 3  # the most words a tag line's label ("Related themes:") has...
+MAX_TAG_WORDS = 6  # ...and its longest tag
 MIN_NEW_WORDS = 2  # an answer must say something the question did not
 _ANAPHOR = re.compile(r"^(?:It|Its|They|Their|These|This|Those|Such|He|She|His|Her|Both|Each)\b")
 
@@ -180,7 +181,8 @@ def _is_keyword_list(text: str) -> bool:
         return False
     pieces = [piece for piece in re.split(r"[,;]", rest if colon else text) if piece.strip()]
     short = sum(1 for piece in pieces if len(piece.split()) <= 3)
-    return len(pieces) >= 5 and short >= 0.7 * len(pieces)
+    longest = max((len(piece.split()) for piece in pieces), default=0)
+    return len(pieces) >= 5 and short >= 0.7 * len(pieces) and longest <= MAX_TAG_WORDS  # "A, B and C were the first to join" is a sentence
 
 
 def _shape(question: Question, unit: Unit, text: str, words: frozenset[str]) -> float:
