@@ -20,8 +20,8 @@ __all__ = ["Answer", "AnswerResult", "answer_question", "looks_like_question"]
 CONFIDENT_SCORE = 0.55
 ALTERNATIVE_SCORE = 0.45
 UNKNOWN_WORD = 0.8  # the share of confidence kept when a question word appears nowhere in the library
-SHARED_DOCUMENTS = 3  # with fewer retrieved documents, no title word or name is common to them...
-SHARED_SHARE = 0.5  # ...otherwise one in this share of them names a series or a publisher, not a document or an answer
+SHARED_TITLE_DOCUMENTS = 3  # with fewer retrieved documents, no title word is common to them...
+SHARED_TITLE_SHARE = 0.5  # ...otherwise a word in this share of their titles names a series ("Keep it Local"), not a document
 MAX_ALTERNATIVES = 3
 SHOWN_PASSAGES = 3
 LINK_TERMS = 3
@@ -75,15 +75,11 @@ def _recurring_words(pages) -> dict[str, frozenset[str]]:
 
 def _shared_title_words(pages) -> frozenset[str]:
     """Return the words in the titles of at least half the retrieved documents (of three or more): a series name."""
-    return _shared({page.fields["doc_id"]: analyse(page.fields.get("title", ""))[0] for page in pages})
-
-
-def _shared(by_document: dict) -> frozenset[str]:
-    """Return the items held by at least SHARED_SHARE of the documents, when there are SHARED_DOCUMENTS or more."""
-    if len(by_document) < SHARED_DOCUMENTS:
+    titles = {page.fields["doc_id"]: analyse(page.fields.get("title", ""))[0] for page in pages}
+    if len(titles) < SHARED_TITLE_DOCUMENTS:
         return frozenset()
-    counts = Counter(item for items in by_document.values() for item in items)
-    return frozenset(item for item, count in counts.items() if count >= SHARED_SHARE * len(by_document))
+    counts = Counter(word for words in titles.values() for word in words)
+    return frozenset(word for word, count in counts.items() if count >= SHARED_TITLE_SHARE * len(titles))
 
 
 def _rank_dates(pages) -> None:

@@ -9,8 +9,8 @@ from .candidates import (Candidate, PageText, analyse, cue_factor, headings_abov
 from .cues import inline_list_items, list_count_fit
 from .lists import list_candidates
 from .matching import held_words, phrases, proximity
-from .sense import REVERSED, reverses
 from .question import Question
+from .sense import REVERSED, reverses
 from .sentences import HEADING, ITEM, ROW, SENTENCE, Unit, split_units
 
 # How much a question word found only around a unit counts, against one found in it.
