@@ -19,7 +19,7 @@ from kil_search.search.cues import OTHER_COUNT, cue_strength
 from kil_search.search.question import analyse_question
 from kil_search.search.ranking import _is_keyword_list
 from kil_search.search.sense import reverses
-from kil_search.search.sentences import split_units
+from kil_search.search.sentences import split_sentences, split_units
 from kil_search.web import create_app
 
 REVIEW_PAGES = [
@@ -377,6 +377,11 @@ def test_a_printed_line_ending_in_a_comma_carries_on():
             "May 2021\nThe network publishes its first report on how councils commission local organisations")
     units = [unit.text for unit in split_units(text, hard_wrapped=True)]
     assert "The first six councils join the network: Ashby, Brackton, Calder Bay, Dunmere, Elton and Farrow" in units
+
+
+def test_a_sentence_ends_before_an_endnote_mark():
+    assert split_sentences("The first councils were Ashby and Elton.[1] Two of them were pilots.") == [
+        "The first councils were Ashby and Elton.[1]", "Two of them were pilots."]
 
 
 def test_search_rank_orders_candidates_without_changing_confidence():

@@ -30,7 +30,7 @@ _TERMINAL = (".", "!", "?", ".”", '."', "?”", '?"', ".)", ".’", "…")
 _ABBREVIATIONS = frozenset(
     "e.g i.e etc mr mrs ms dr st no nos vs cf approx cllr p pp fig figs vol ed eds inc ltd co para paras rev prof".split()
 )
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘(£$€]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?:\[\d{1,3}\])?\s+(?=[\"“‘(£$€]?[A-Z0-9])")  # an endnote mark may follow: ".[4] Next"
 FULL_LINE_SHARE = 0.8  # a line this close to the longest line of its text was wrapped, not ended
 # A printed line ending like this stops mid-sentence, however short it is (a table cell wraps early).
 _OPEN_ENDING = re.compile(r"(?:,|\b(?:and|or))\s*$", re.IGNORECASE)
