@@ -8,7 +8,7 @@ from .candidates import (Candidate, PageText, analyse, cue_factor, headings_abov
                          words_of_page)
 from .cues import inline_list_items, list_count_fit
 from .lists import list_candidates
-from .matching import held_words, phrases, proximity
+from .sentence_terms import held_words, phrases, proximity
 from .question import Question
 from .sense import REVERSED, reverses
 from .sentences import HEADING, ITEM, ROW, SENTENCE, Unit, split_units

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .query import passage_query
 from .question import Question
 from .candidates import PageText, analyse
-from .matching import glossary_synonyms
+from .sentence_terms import glossary_synonyms
 
 RETRIEVED_PASSAGES = 60
 PAGES_PER_DOCUMENT = 6
