@@ -48,7 +48,8 @@ end
 def _add(total: dict, part: dict) -> None:
     """Add one round's counts to a server's totals (latency percentiles: the worst round's)."""
     total["requests"] = total.get("requests", 0) + part["requests"]
-    total["errors"] = total.get("errors", 0) + part["errors"]
+    for key in ("errors", "non_2xx", "timeouts"):
+        total[key] = total.get(key, 0) + part.get(key, 0)
     for key in ("p50", "p99"):
         total[key] = max(filter(None, [total.get(key), part[key]]), key=_millis, default=None)
 
@@ -69,9 +70,12 @@ def run_wrk(base: str, paths_file: Path, seconds: int) -> dict:
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0)
+    bad_status = int(non_2xx.group(1)) if non_2xx else 0
+    timeouts = int(socket_errors.group(4)) if socket_errors else 0
+    errors = bad_status + (sum(map(int, socket_errors.groups())) if socket_errors else 0)
     latency = {p: value for p, value in re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.MULTILINE)}
-    return {"requests": requests, "rps": rate, "errors": errors, "p50": latency.get("50"), "p99": latency.get("99")}
+    return {"requests": requests, "rps": rate, "errors": errors, "non_2xx": bad_status, "timeouts": timeouts,
+            "p50": latency.get("50"), "p99": latency.get("99")}
 
 
 def run_python(base: str, paths: list[str], seconds: int) -> dict:
@@ -141,8 +145,9 @@ def main() -> None:
         result["rps"] = round(result["requests"] / args.seconds, 1)
     print_table(f"Throughput, {CLIENTS} clients x {args.seconds} s ({ROUNDS} alternating rounds), {args.size} passages, "
                 f"client: {args.client}",
-                ["server", "requests", "req/s", "errors", "p50", "p99"],
-                [[name, r["requests"], r["rps"], r["errors"], r["p50"] or "-", r["p99"] or "-"] for name, r in results.items()])
+                ["server", "requests", "req/s", "errors", "of which non-2xx", "of which wrk timeouts (>2 s)", "p50", "p99"],
+                [[name, r["requests"], r["rps"], r["errors"], r["non_2xx"], r["timeouts"], r["p50"] or "-", r["p99"] or "-"]
+                 for name, r in results.items()])
     ours, peer = results["ours /api/search"], results["fts5 service"]
     targets: list[dict] = []
     print()
