@@ -87,12 +87,10 @@ class SearchService:
         retired = local.__dict__.setdefault("retired", [])
         for entry in [entry for entry in retired if now - entry[0] > RETIRED_SEARCHER_GRACE_SECONDS]:
             retired.remove(entry)
-            entry[1].close()
+            self._close_searcher(entry[1])
         index = self._live_index()
         stale = getattr(local, "searcher", None) is not None and (local.index is not index or not local.searcher.up_to_date())
         if stale:
-            with self._lock:
-                self._open.discard(local.searcher)
             retired.append((now, local.searcher))  # not closed: the request that asked for it may still be using it
         if stale or getattr(local, "searcher", None) is None:
             # A fresh searcher, not Searcher.refresh(): whoosh-reloaded's refresh reuses readers of
@@ -121,7 +119,13 @@ class SearchService:
     def close_retired(self) -> None:
         """Close the searchers this thread replaced; call when its request is over and nothing can use them."""
         for _, searcher in self._local.__dict__.pop("retired", []):
-            searcher.close()
+            self._close_searcher(searcher)
+
+    def _close_searcher(self, searcher) -> None:
+        """Close one searcher and forget it (until then `close()` would release it)."""
+        with self._lock:
+            self._open.discard(searcher)
+        searcher.close()
 
     def _live_index(self):
         """Return the open index of the current generation, reopening after a swap."""
