@@ -22,7 +22,6 @@ LOCK_FILE_NAME = ".catalog.lock"
 FIELD_ORDER = ("title", "type", "date", "themes", "places", "source_url")
 _HEADER = re.compile(r"^\s*\[(?!\[).*\]\s*(#.*)?$")
 _TRIVIA = re.compile(r"^\s*(#.*)?$")
-_WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 
 # doc_id → new field values (merged over the current entry), or None to remove the entry.
 Changes = dict[str, dict | None]
@@ -56,8 +55,6 @@ def update_catalog(corpus_dir: Path, changes: Changes) -> dict[str, CatalogEntry
             current = data.get(doc_id, {})
             merged = _merge(current, values)
             result[doc_id] = _parse_entry(merged, f"{path}, entry {doc_id!r}")
-            if result[doc_id].source_url and not _WEB_ADDRESS.match(result[doc_id].source_url):
-                raise CatalogError(f"source_url of {doc_id!r} must be a web address starting http:// or https://")
             if merged != current:
                 wanted[doc_id] = _table(result[doc_id])
         if wanted == data:

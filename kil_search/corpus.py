@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -10,6 +11,9 @@ from pathlib import Path
 
 from .errors import CatalogError
 from .extract import SUPPORTED_SUFFIXES
+from .urls import web_address
+
+log = logging.getLogger(__name__)
 
 CATALOG_FILE_NAME = "catalog.toml"
 DOCUMENT_TYPES = ("research report", "practical guide", "case study", "briefing", "web page")
@@ -45,13 +49,17 @@ class CatalogEntry:
 
 
 def scan_corpus(corpus_dir: Path) -> list[CorpusFile]:
-    """List the PDFs and HTML pages under corpus_dir, skipping hidden and `_` folders."""
+    """List the PDFs and HTML pages under corpus_dir, skipping hidden and `_` folders and links out of it."""
     found = []
+    root = corpus_dir.resolve()
     for path in sorted(corpus_dir.rglob("*")):
         relative = path.relative_to(corpus_dir)
         if any(part.startswith((".", "_")) for part in relative.parts):
             continue
         if path.suffix.lower() not in SUPPORTED_SUFFIXES or not path.is_file():
+            continue
+        if not path.resolve().is_relative_to(root):  # the web app would refuse to serve it: don't index it either
+            log.warning("%s: skipped, it links to a file outside the corpus folder", relative.as_posix())
             continue
         stat = path.stat()
         found.append(CorpusFile(relative.as_posix(), path, stat.st_size, stat.st_mtime_ns))
@@ -120,11 +128,14 @@ def _parse_entry(values: dict, where: str) -> CatalogEntry:
     for key in ("title", "source_url"):
         if key in values and not isinstance(values[key], str):
             raise CatalogError(f"{where}: {key} must be a string")
+    source_url = values.get("source_url", "").strip()
+    if source_url and not web_address(source_url):
+        raise CatalogError(f"{where}: source_url {source_url!r} must be a web address starting http:// or https://")
     return CatalogEntry(
         title=values.get("title", "").strip(),
         type=kind,
         date=date,
-        source_url=values.get("source_url", "").strip(),
+        source_url=source_url,
         **lists,
     )
 

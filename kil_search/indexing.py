@@ -23,12 +23,13 @@ from .index.store import (
     publish_generation,
     remove_abandoned_generations,
     remove_stale_generations,
+    remove_temporary_files,
     write_json_atomically,
     write_lock,
 )
 from .index.writer import IndexWriter
 from .models import Document
-from .run_status import RunRecorder
+from .run_status import PROGRESS_FILE, RunRecorder
 
 from whoosh import index as whoosh_index
 from whoosh.query import Term
@@ -86,6 +87,7 @@ def run_index(settings: Settings, rebuild: bool = False, jobs: int | None = None
 def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
     """Do the run while holding the write lock."""
     index_dir = Path(settings.index_dir)
+    remove_temporary_files(index_dir, (LAST_RUN_FILE, PROGRESS_FILE))
     live = current_generation(index_dir)
     summary = IndexSummary()
     if rebuild or live is None or not generation_is_usable(live):

@@ -33,6 +33,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         "threads": threads,
         "worker_class": "gthread",
         "timeout": 60,
+        # The search box takes 500 characters; percent-encoded 4-byte characters need 6,000 bytes of
+        # request line, past gunicorn's default 4094. 8190 is the most gunicorn allows.
+        "limit_request_line": 8190,
         "graceful_timeout": 10,
         "accesslog": None,
         "errorlog": "-",

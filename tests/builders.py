@@ -35,6 +35,7 @@ def make_pdf(
     *,
     title: str | None = None,
     author: str | None = None,
+    subject: str | None = None,
     outline: list[tuple[str, int, int]] | None = None,
     created: datetime | None = None,
     password: str | None = None,
@@ -55,6 +56,8 @@ def make_pdf(
         pdf.set_title(title)
     if author is not None:
         pdf.set_author(author)
+    if subject is not None:
+        pdf.set_subject(subject)
     if created is not None:
         pdf.set_creation_date(created)
     if password is not None:

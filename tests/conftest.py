@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+import robustness
 from builders import make_html, make_pdf
 from kil_search.config import load_settings
 from kil_search.indexing import run_index
 from kil_search.web import create_app
 
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+LIBRARY_DIR = Path(__file__).resolve().parents[1] / "corpus"
 
 CARE_PAGES = [
     "Introduction. This report looks at how councils commission services from local community organisations.",
@@ -94,3 +97,34 @@ def app(settings, built_index):
 def client(app):
     """Return a test client."""
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def library_index(tmp_path_factory) -> Path:
+    """Index the bundled sample library (corpus/) once per session; return the index folder."""
+    index_dir = tmp_path_factory.mktemp("library") / "index"
+    run_index(load_settings(corpus_dir=LIBRARY_DIR, index_dir=index_dir, jobs=2))
+    return index_dir
+
+
+def pytest_addoption(parser):
+    """Add --long: the robustness suites run at their long size (same as KIL_LONG_TESTS=1)."""
+    parser.addoption("--long", action="store_true", help="run the robustness suites at their long size")
+
+
+def pytest_configure(config):
+    """Set KIL_LONG_TESTS before test modules are imported, so module-level sizes see it."""
+    if config.getoption("--long"):
+        os.environ[robustness.LONG_ENV] = "1"
+    if robustness.is_long() and config.getoption("timeout", None) is None:
+        config.option.timeout = 0  # the long run takes as long as it takes; CI keeps pyproject's 300 s per test
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the figures the robustness suites recorded (what the README's promises quote)."""
+    if not robustness.FIGURES:
+        return
+    size = "long" if robustness.is_long() else "CI"
+    terminalreporter.section(f"robustness figures ({size} size)")
+    for name, text in robustness.FIGURES.items():
+        terminalreporter.write_line(f"{name}: {text}")

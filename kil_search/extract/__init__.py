@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kil_search.errors import ExtractionError
 from kil_search.extract.html import extract_html
+from kil_search.extract.limits import within_limits
 from kil_search.extract.pdf import extract_pdf
 from kil_search.extract.runner import ExtractionResult, extract_in_workers
 from kil_search.models import Document
@@ -16,11 +17,11 @@ __all__ = ["SUPPORTED_SUFFIXES", "ExtractionResult", "extract_file", "extract_ht
 
 
 def extract_file(path: Path) -> Document:
-    """Extract a file by its suffix; raise ExtractionError if it cannot be read."""
+    """Extract a file by its suffix, within the size limits; raise ExtractionError if it cannot be read."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return extract_pdf(path)
+        return within_limits(extract_pdf(path))
     if suffix in (".html", ".htm"):
-        return extract_html(path)
+        return within_limits(extract_html(path))
     raise ExtractionError(f"unsupported file type {suffix or '(no suffix)'!r}")

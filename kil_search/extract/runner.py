@@ -229,6 +229,8 @@ def _worker_main(connection: Any, memory_limit_mb: int | None) -> None:
         document, error = _extract_one(extract_file, Path(request))
         try:
             connection.send(("done", document, error))
+        except OSError:  # the parent is gone (killed): nobody is waiting for this result
+            return
         except MemoryError:
             connection.send(("done", None, "out of memory"))
         except Exception as send_error:  # a Document that cannot be pickled

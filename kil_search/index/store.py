@@ -73,6 +73,16 @@ def publish_generation(index_dir: Path, generation: Path) -> None:
     remove_stale_generations(index_dir, keep)
 
 
+def remove_temporary_files(index_dir: Path, written_by_runs: tuple[str, ...]) -> None:
+    """Delete the temporary files a killed run can leave: a `current` link being swapped, its JSON being written.
+
+    Only files that runs write under the write lock: other writers (the admin sign-in counter) may be busy.
+    """
+    for pattern in [f".{CURRENT_LINK}.*", *(f".{name}.*.tmp" for name in written_by_runs)]:
+        for path in index_dir.glob(pattern):
+            path.unlink(missing_ok=True)
+
+
 def remove_stale_generations(index_dir: Path, keep: set[str]) -> None:
     """Delete generation folders not in `keep` (half-built ones from killed runs included)."""
     for path in index_dir.glob(f"{GENERATION_PREFIX}*"):

@@ -8,6 +8,8 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from ..urls import web_address
+
 
 def document_url(doc_id: str) -> str:
     """Return the app path of a document's page."""
@@ -68,6 +70,9 @@ class DocumentHit:
     passages: list[PassageHit] = field(default_factory=list)
     page_count: int = 0
     word_count: int = 0
+
+    def __post_init__(self) -> None:
+        self.source_url = web_address(self.source_url)  # stored URLs link only when they are http(s)
 
     @property
     def reading_minutes(self) -> int:

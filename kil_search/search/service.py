@@ -33,6 +33,11 @@ from .spelling import correct_query
 from .suggest import suggest
 
 REFRESH_CHECK_SECONDS = 1.0
+# A request may still hold the searcher it got a moment ago (search() asks more than once), so a replaced
+# searcher is closed when the request ends (the web app calls close_retired), or else once no request can
+# still be running on it: gunicorn stops requests after 60 s. Closing it at once answered searches during
+# reindexing with ReaderClosed (HTTP 500).
+RETIRED_SEARCHER_GRACE_SECONDS = 60.0
 # Fewer documents than this and the page looks for a better spelling.
 FEW_RESULTS = 3
 _WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
@@ -79,12 +84,14 @@ class SearchService:
         local = self._local
         if getattr(local, "searcher", None) is not None and now - local.checked < REFRESH_CHECK_SECONDS:
             return local.searcher
+        retired = local.__dict__.setdefault("retired", [])
+        for entry in [entry for entry in retired if now - entry[0] > RETIRED_SEARCHER_GRACE_SECONDS]:
+            retired.remove(entry)
+            self._close_searcher(entry[1])
         index = self._live_index()
         stale = getattr(local, "searcher", None) is not None and (local.index is not index or not local.searcher.up_to_date())
         if stale:
-            with self._lock:
-                self._open.discard(local.searcher)
-            local.searcher.close()
+            retired.append((now, local.searcher))  # not closed: the request that asked for it may still be using it
         if stale or getattr(local, "searcher", None) is None:
             # A fresh searcher, not Searcher.refresh(): whoosh-reloaded's refresh reuses readers of
             # segments whose deletions changed (and keeps merged-away ones), so removed documents linger.
@@ -108,6 +115,17 @@ class SearchService:
                     self._arrays[1].close()
                 self._arrays = (key, GenerationArrays(index))
             return self._arrays[1]
+
+    def close_retired(self) -> None:
+        """Close the searchers this thread replaced; call when its request is over and nothing can use them."""
+        for _, searcher in self._local.__dict__.pop("retired", []):
+            self._close_searcher(searcher)
+
+    def _close_searcher(self, searcher) -> None:
+        """Close one searcher and forget it (until then `close()` would release it)."""
+        with self._lock:
+            self._open.discard(searcher)
+        searcher.close()
 
     def _live_index(self):
         """Return the open index of the current generation, reopening after a swap."""

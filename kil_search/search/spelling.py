@@ -9,25 +9,34 @@ from __future__ import annotations
 
 import re
 
+from .query import MAX_QUERY_CHARS, MAX_TERMS
+
 # Words shorter than this are left alone: too many near neighbours to guess well.
 MIN_WORD_LENGTH = 4
+# Longer strings are not misspelt words, and each letter costs the Levenshtein automaton more:
+# a 10,000-letter "word" took 4.6 s to look up.
+MAX_WORD_LENGTH = 30
 SPELLING_FIELD = "spell_text"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _OPERATORS = {"AND", "OR", "NOT"}
 
 
 def correct_query(searcher, text: str) -> str | None:
-    """Return text with each unknown word corrected, or None when nothing changes."""
+    """Return text with each unknown word corrected (the first MAX_TERMS of them), or None when nothing changes."""
     reader = searcher.reader()
     corrector = searcher.corrector("text")
     changed = False
+    lookups = 0
 
     def replace(match: re.Match) -> str:
-        nonlocal changed
+        nonlocal changed, lookups
         word = match.group()
         lower = word.lower()
-        if word in _OPERATORS or len(word) < MIN_WORD_LENGTH or reader.frequency(SPELLING_FIELD, lower) > 0:
+        if word in _OPERATORS or not MIN_WORD_LENGTH <= len(word) <= MAX_WORD_LENGTH or lookups >= MAX_TERMS:
             return word
+        if reader.frequency(SPELLING_FIELD, lower) > 0:
+            return word
+        lookups += 1
         # Whoosh ranks its candidates by frequency in the stemmed field only: rank by distance here.
         candidates = corrector.suggest(lower, limit=50, maxdist=2, prefix=1)
         if not candidates:
@@ -36,6 +45,7 @@ def correct_query(searcher, text: str) -> str | None:
         changed = True
         return best.capitalize() if word[:1].isupper() and word[1:].islower() else best
 
+    text = text[:MAX_QUERY_CHARS]  # the part of the query the search used
     corrected = _WORD.sub(replace, text)
     return corrected if changed and corrected != text else None
 

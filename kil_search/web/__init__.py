@@ -18,16 +18,18 @@ STATIC_DIR = PROJECT_ROOT / "static"
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: settings from defaults, KIL_* variables, then test_config."""
     app = Flask(__name__, template_folder=str(TEMPLATE_DIR), static_folder=str(STATIC_DIR))
+    app.url_map.merge_slashes = False  # "/documents//etc/passwd" is a 404, not a redirect to a rewritten id
     overrides = {key.lower(): value for key, value in (test_config or {}).items() if key.lower() in _SETTING_NAMES}
     settings = load_settings(**overrides)
     app.config.update(
         SETTINGS=settings,
         JSON_SORT_KEYS=False,
-        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=1024 * 1024,  # no public route takes a body; the admin page raises it to fit uploads
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     app.config.update({key: value for key, value in (test_config or {}).items() if key.lower() not in _SETTING_NAMES})
-    app.extensions["kil_search"] = SearchService(settings.index_dir, settings.passages_per_result)
+    service = app.extensions["kil_search"] = SearchService(settings.index_dir, settings.passages_per_result)
+    app.teardown_request(lambda _error: service.close_retired())  # searchers replaced during the request are unused now
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(finding.blueprint)

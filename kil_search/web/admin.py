@@ -74,7 +74,7 @@ def login():
     """Show the sign-in form; sign in on the right password, refuse after too many wrong ones."""
     settings = _settings()
     target = request.values.get("next", "")
-    target = target if target.startswith("/admin") and "//" not in target and "\\" not in target else url_for("admin.dashboard")
+    target = target if _is_admin_path(target) else url_for("admin.dashboard")
     if request.method == "GET":
         return render_template("admin/login.html", next=target)
     attempts = auth.FailedSignIns(Path(settings.index_dir))
@@ -87,6 +87,11 @@ def login():
     attempts.clear(address)
     auth.sign_in(settings)
     return redirect(target)
+
+
+def _is_admin_path(target: str) -> bool:
+    """True for a plain path under /admin: no other site ("//", backslashes), no control characters (a CR/LF made a 500)."""
+    return target.startswith("/admin") and "//" not in target and "\\" not in target and target.isprintable()
 
 
 @blueprint.post("/logout")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..places import load_gazetteer
 from ..search.results import document_url, file_url, passage_url, reading_minutes
+from ..urls import web_address
 
 
 def document_view(record: dict, passages: list[dict] | None = None) -> dict:
@@ -22,7 +23,7 @@ def document_view(record: dict, passages: list[dict] | None = None) -> dict:
         "type": record.get("doc_type", ""),
         "date": record.get("date", ""),
         "format": doc_format,
-        "source_url": record.get("source_url", ""),
+        "source_url": web_address(record.get("source_url", "")),
         "url": document_url(doc_id),
         "file_url": file_url(doc_id),
         "themes": [item for item in (record.get("themes") or "").split(",") if item],
