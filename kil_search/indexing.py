@@ -103,6 +103,9 @@ def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
     removed = sorted(set(known) - {item.doc_id for item in files})
     progress("plan", len(to_extract))
     by_path = {item.path: item for item in to_extract}
+    if not (to_extract or removed or touched or summary.rebuilt):
+        _count(target, summary)  # nothing changed: no writer, no commit, no segment merge
+        return summary
     with IndexWriter(target) as writer:
         for doc_id in removed:
             writer.delete_document(doc_id)

@@ -114,18 +114,24 @@ def extract_in_workers(
     waiting: deque[Path] = deque()
     workers: list[_Worker] = []
     exhausted = False
+
+    def feed() -> None:
+        """Top up the waiting files and hand one to every idle worker."""
+        nonlocal exhausted
+        while not exhausted and len(waiting) < jobs:
+            try:
+                waiting.append(Path(next(pending)))
+            except StopIteration:
+                exhausted = True
+        for worker in [worker for worker in workers if worker.ready and worker.path is None]:
+            if waiting and not worker.assign(waiting[0]):
+                _remove(worker, workers)  # died while idle; a fresh one is started below
+            elif waiting:
+                waiting.popleft()
+
     try:
         while True:
-            while not exhausted and len(waiting) < jobs:
-                try:
-                    waiting.append(Path(next(pending)))
-                except StopIteration:
-                    exhausted = True
-            for worker in [worker for worker in workers if worker.ready and worker.path is None]:
-                if waiting and not worker.assign(waiting[0]):
-                    _remove(worker, workers)  # died while idle; a fresh one is started below
-                elif waiting:
-                    waiting.popleft()
+            feed()
             starting = sum(not worker.ready for worker in workers)
             while len(workers) < jobs and len(waiting) > starting:
                 workers.append(_Worker(context, memory_limit_mb))
@@ -136,7 +142,9 @@ def extract_in_workers(
                     _remove(worker, workers)
                 if not workers:
                     return
-            yield from _collect(workers, timeout)
+            finished = _collect(workers, timeout)
+            feed()  # before yielding: workers keep extracting while the caller indexes these results
+            yield from finished
     finally:
         _shutdown(workers)
 

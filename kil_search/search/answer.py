@@ -7,7 +7,7 @@ from collections import Counter
 from urllib.parse import quote
 
 from .answer_types import Answer, AnswerResult, RelevantPassage
-from .candidates import Candidate, words_of_page
+from .candidates import Candidate, analyse, words_of_page
 from .excerpts import find_matches, make_excerpt
 from .question import Question, analyse_question, looks_like_question
 from .ranking import score_page
@@ -20,6 +20,8 @@ __all__ = ["Answer", "AnswerResult", "answer_question", "looks_like_question"]
 CONFIDENT_SCORE = 0.55
 ALTERNATIVE_SCORE = 0.45
 UNKNOWN_WORD = 0.8  # the share of confidence kept when a question word appears nowhere in the library
+SHARED_TITLE_DOCUMENTS = 3  # with fewer retrieved documents, no title word is common to them...
+SHARED_TITLE_SHARE = 0.5  # ...otherwise a word in this share of their titles names a series ("Keep it Local"), not a document
 MAX_ALTERNATIVES = 3
 SHOWN_PASSAGES = 3
 LINK_TERMS = 3
@@ -36,9 +38,9 @@ def answer_question(service, question: str, confident_score: float = CONFIDENT_S
         seen = {answer.document["id"]}
         for candidate in candidates[1:]:
             doc_id = candidate.page.fields["doc_id"]
-            if len(alternatives) >= MAX_ALTERNATIVES or candidate.score < ALTERNATIVE_SCORE:
+            if len(alternatives) >= MAX_ALTERNATIVES:
                 break
-            if doc_id not in seen:
+            if doc_id not in seen and candidate.score >= ALTERNATIVE_SCORE:
                 seen.add(doc_id)
                 alternatives.append(_answer(service, candidate, terms))
     passages = _relevant_passages(found.hits, terms)
@@ -51,6 +53,7 @@ def rank_candidates(service, question: str) -> tuple[Question, Retrieved, list[C
     asked = analyse_question(question)
     found = retrieve(service, asked)
     found.rarity = {term: rarity * asked.weight(term) for term, rarity in found.rarity.items()}
+    asked.shared_title_words = _shared_title_words(found.pages)
     document_words = _recurring_words(found.pages)
     _rank_dates(found.pages)
     candidates = [candidate for page in found.pages
@@ -58,7 +61,7 @@ def rank_candidates(service, question: str) -> tuple[Question, Retrieved, list[C
     if candidates and service.unknown_terms(asked.search_terms):
         for candidate in candidates:  # the library never uses one of the question's words: less sure of everything
             candidate.score *= UNKNOWN_WORD
-    candidates.sort(key=lambda candidate: candidate.score, reverse=True)
+    candidates.sort(key=lambda candidate: candidate.rank, reverse=True)
     return asked, found, candidates
 
 
@@ -68,6 +71,15 @@ def _recurring_words(pages) -> dict[str, frozenset[str]]:
     for page in pages:
         counts.setdefault(page.fields["doc_id"], Counter()).update(words_of_page(page))
     return {doc_id: frozenset(word for word, count in counter.items() if count >= 2) for doc_id, counter in counts.items()}
+
+
+def _shared_title_words(pages) -> frozenset[str]:
+    """Return the words in the titles of at least half the retrieved documents (of three or more): a series name."""
+    titles = {page.fields["doc_id"]: analyse(page.fields.get("title", ""))[0] for page in pages}
+    if len(titles) < SHARED_TITLE_DOCUMENTS:
+        return frozenset()
+    counts = Counter(word for words in titles.values() for word in words)
+    return frozenset(word for word, count in counts.items() if count >= SHARED_TITLE_SHARE * len(titles))
 
 
 def _rank_dates(pages) -> None:

@@ -16,6 +16,8 @@ _ANALYZER = text_analyzer()
 _AS_WRITTEN = RegexTokenizer() | LowercaseFilter() | StopFilter()  # the same tokens and positions, unstemmed
 HEADINGS_KEPT = 3  # how many headings above a unit count as its context
 RECENT_FLOOR = 0.85  # the oldest document's share when the question asks about now
+RETRIEVAL_FLOOR = 0.95  # the confidence kept by a page the search ranked far below the best...
+RANKING_FLOOR = 0.8  # ...and the share of its rank among candidates
 
 
 @dataclass
@@ -39,6 +41,15 @@ class Candidate:
     after: str
     heading: str
     detail: dict = field(default_factory=dict)  # the score's parts, for tuning and debugging
+
+    @property
+    def rank(self) -> float:
+        """Return what orders candidates: the score, leaning further on how the search ranked the page.
+
+        Passage scores are relative to the best page found, so they say which candidate is likelier
+        to be the answer, not whether any is: they order candidates more than they move confidence.
+        """
+        return self.score * (RANKING_FLOOR + (1 - RANKING_FLOOR) * self.page.retrieval)
 
 
 @lru_cache(maxsize=8192)
@@ -72,6 +83,11 @@ def cue_factor(question: Question, text: str, known: str = "", term_start: int |
     """Return a factor for whether text has the kind of answer asked for."""
     strength = cue_strength(question, text, known, term_start)
     return 1.0 if strength is None else 0.5 + 0.5 * strength
+
+
+def retrieval_factor(page: PageText) -> float:
+    """Return a factor for how well the search ranked the page: its best passage's score against the best page's."""
+    return RETRIEVAL_FLOOR + (1 - RETRIEVAL_FLOOR) * page.retrieval
 
 
 def recency_factor(question: Question, page: PageText) -> float:

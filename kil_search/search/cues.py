@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .question import NUMBER_WORDS, Question
+from .sense import by_the_agent
 
 _MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
 _FULL_DATE = re.compile(
@@ -29,6 +30,7 @@ _FREQUENCY = re.compile(r"\b(?:daily|weekly|fortnightly|monthly|quarterly|annual
 _METHOD = re.compile(r"\b(?:by|through)\s+\w+ing\b|\b(?:means|involves|requires)\s+\w+ing\b", re.IGNORECASE)
 _MODAL = re.compile(r"\b(?:can|should|could|must|need\s+to|needs\s+to)\b", re.IGNORECASE)
 _LIST_LINE = re.compile(r"^\s*(?:\d{1,2}[.)]|[•●▪◦*–-])\s*\S", re.MULTILINE)
+_CHANGE = re.compile(r"\bby\s+how\s+much\b", re.IGNORECASE)
 _SHARE_QUESTION = re.compile(r"\b(?:share|proportion|percentage|per\s*cent|percent|%|fraction|how\s+many\s+of)\b", re.IGNORECASE)
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(word for word in NUMBER_WORDS if word not in ("zero", "one"))
                           + r"|hundreds|thousands?|millions?|dozens?|half|a third|two-thirds|a quarter|three quarters)\b", re.IGNORECASE)
@@ -39,6 +41,10 @@ _NOT_NAMES = frozenset(
 )
 _DEFINITION = re.compile(r"\b(?:is|are|means|describes|refers\s+to|is\s+called|we\s+call|stands\s+for|is\s+defined\s+as)\b", re.IGNORECASE)
 _WORDS_AFTER = re.compile(r"(?:[\s-]+[\w'’]+){1,3}")
+COUNTED_REACH = 8  # words before a number ending a clause among which the counted noun may stand ("the number of councils rose to 17")
+OTHER_COUNT = 0.5  # a "how many X" cue for a sentence whose numbers all count something other than the X it mentions
+# Words after a number that do not say what it counts ("seventeen in all", "11 of the councils").
+_NOT_COUNTED = frozenset("to of in on at and or but per than more less from for by with as is are was were".split())
 DEFINITION_REACH = 120  # characters after the defined words in which "is", "means"... must come
 _REASON = re.compile(r"\b(?:because|so\s+that|in\s+order\s+to|the\s+reason|since|as\s+a\s+result|which\s+is\s+why|that\s+is\s+why)\b", re.IGNORECASE)
 
@@ -57,8 +63,8 @@ def cue_strength(question: Question, text: str, known: str = "", term_start: int
             return 0.9
         return 0.6 if _new(_YEAR, text, asked) else 0.0
     if question.kind == "how_much":
-        if _new(_MONEY, text, asked):
-            return 1.0
+        if _new(_MONEY, text, asked) or (_CHANGE.search(asked) and (_new(_PERCENT, text, asked) or _new(_NUMBER, _without_dates(text), asked))):
+            return 1.0  # a sum, or for "by how much did it fall" any amount
         return 0.6 if _new(_PERCENT, text, asked) or _new(_NUMBER, _without_dates(text), asked) else 0.0
     if question.kind == "how_long":
         if _new(_DURATION, text, asked):
@@ -71,23 +77,26 @@ def cue_strength(question: Question, text: str, known: str = "", term_start: int
             if _new(_PERCENT, text, asked) or _new(_FRACTION, text, asked):
                 return 1.0
             return 0.5 if _new(_NUMBER, _without_dates(text), asked) else 0.0
-        counts = [match for pattern in (_NUMBER, _NUMBER_WORD) for match in pattern.finditer(_without_dates(text))
+        undated = _without_dates(text)  # the numbers' positions below are in this text
+        counts = [match for pattern in (_NUMBER, _NUMBER_WORD) for match in pattern.finditer(undated)
                   if match.group(0).strip().lower() not in asked]
         if not counts and not _new(_PERCENT, text, asked):
             return 0.0
-        if not question.counted or any(_counts(text, match.end(), question.counted) for match in counts):
+        if not question.counted or any(_counts(undated, match, question.counted) for match in counts):
             return 1.0
+        if _mentions(text, question.counted) and all(_counts_something(undated, match.end()) for match in counts):
+            return OTHER_COUNT  # "a council agrees to four things": the sentence counts something else
         return 0.8  # a number, but not of the thing asked about
     if question.wants_names:
         known = f"{asked} {known.lower()}"
-        names = {name for name in _CAPITALISED.findall(text) if name.lower() not in known and name.lower() not in _NOT_NAMES}
+        names = {name for name in names_in(text) if name.lower() not in known}
         if question.wants_list:
             return 1.0 if len(names) >= 2 else 0.6 if names else 0.0
         # One name is wanted: "East Sussex" or "Ruth Halloran" says more than a lone capital ("Sunday").
         return 1.0 if any(" " in name or "-" in name for name in names) else 0.7 if names else 0.0
     if question.kind == "how":
-        if len(_LIST_LINE.findall(text)) >= 2 or _METHOD.search(text):
-            return 1.0  # steps, or a sentence saying how ("by mapping ...", "this means knowing ...")
+        if len(_LIST_LINE.findall(text)) >= 2 or _METHOD.search(text) or by_the_agent(question, text):
+            return 1.0  # steps, a sentence saying how ("by mapping ...", "this means knowing ..."), or "councils can ..."
         return 0.8 if _MODAL.search(text) else 0.6
     if question.kind == "why":
         return 1.0 if _REASON.search(text) else 0.5
@@ -96,6 +105,11 @@ def cue_strength(question: Question, text: str, known: str = "", term_start: int
             return 0.5
         return 1.0 if _DEFINITION.search(text, term_start, term_start + DEFINITION_REACH) else 0.5
     return None
+
+
+def names_in(text: str) -> set[str]:
+    """Return the capitalised names inside text (not its first word, months or pronouns)."""
+    return {name for name in _CAPITALISED.findall(text) if name.lower() not in _NOT_NAMES}
 
 
 def list_count_fit(question: Question, items: int) -> float:
@@ -116,10 +130,26 @@ def inline_list_items(text: str) -> int:
     return len(parts) if len(parts) >= 2 else 0
 
 
-def _counts(text: str, end: int, counted: str) -> bool:
-    """True when the words just after a number (at most three) include the counted noun: "375 community assets"."""
-    following = _WORDS_AFTER.match(text, end)
-    return bool(following) and any(word.lower().startswith(counted) for word in following.group(0).split())
+def _counts(text: str, number: re.Match, counted: str) -> bool:
+    """True when a number counts the counted noun: "375 community assets", or "the network of councils grew to 17"."""
+    following = _WORDS_AFTER.match(text, number.end())
+    if following and any(word.lower().startswith(counted) for word in following.group(0).split()):
+        return True
+    if _counts_something(text, number.end()):
+        return False
+    before = re.findall(r"[\w'’]+", text[:number.start()].lower())[-COUNTED_REACH:]
+    return any(word.startswith(counted) for word in before)
+
+
+def _mentions(text: str, counted: str) -> bool:
+    """True when text names the counted thing somewhere ("council", "councils")."""
+    return any(word.startswith(counted) for word in re.findall(r"[\w'’]+", text.lower()))
+
+
+def _counts_something(text: str, end: int) -> bool:
+    """True when a number is followed by a word it counts ("four things"), not by a pause or a small word ("to seventeen.")."""
+    following = re.match(r"\s+([A-Za-z][\w'’-]*)", text[end:])
+    return bool(following) and following.group(1).lower() not in _NOT_COUNTED
 
 
 def _new(pattern: re.Pattern, text: str, asked: str) -> bool:

@@ -2,26 +2,75 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from markupsafe import Markup, escape
 
 from ..index.schema import text_analyzer
 
 EXCERPT_CHARS = 280
-_ANALYZER = text_analyzer()
+_TOKENIZER, _LOWERCASE, _STOPS, _STEMMER = text_analyzer().items  # the index's own analysis steps
+_STOP_WORDS, _MIN_WORD = _STOPS.stops, _STOPS.min
+_stem = lru_cache(maxsize=100_000)(_STEMMER.stemfn)
 
 
 def find_matches(text: str, terms: frozenset[str], phrases: frozenset[tuple[str, ...]] = frozenset()) -> list[tuple[int, int, str]]:
     """Return (start, end, term) for every word of text whose analysed form is in terms,
     and for every word of a run of words that spells one of the phrases."""
-    if not terms and not phrases:
+    if phrases:
+        return _matches_with_phrases(text, terms, phrases)
+    return _term_matches(text, terms)
+
+
+def _term_matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Return the words of text whose analysed form is in terms.
+
+    Equivalent to running the index analyser over text, but only words that could
+    stem to a term are looked at: a Porter stem minus its last letter always starts
+    the lower-cased word, so a regular expression of those prefixes finds them.
+    """
+    if not terms:
         return []
-    tokens = [(token.startchar, token.endchar, token.text) for token in _ANALYZER(text, chars=True, mode="query")]
+    found = []
+    for match in _candidates(terms).finditer(text):
+        word = match.group().lower()
+        if word in _STOP_WORDS or len(word) < _MIN_WORD:
+            continue
+        stemmed = _stem(word)
+        if stemmed in terms:
+            found.append((match.start(), match.end(), stemmed))
+    return found
+
+
+@lru_cache(maxsize=64)
+def _candidates(terms: frozenset[str]) -> re.Pattern:
+    """Return a pattern for the tokens that begin with a term's stem-minus-one-letter prefix."""
+    prefixes = sorted({re.escape(term[:-1] or term) for term in terms}, key=len, reverse=True)
+    # A word that starts a token (not inside "e.g"-style dotted runs) and begins with a prefix.
+    return re.compile(rf"(?<![\w*])(?<![\w*]\.)(?:{'|'.join(prefixes)})[\w*]*(?:\.?[\w*]+)*", re.IGNORECASE)
+
+
+def _matches_with_phrases(text: str, terms: frozenset[str], phrases: frozenset[tuple[str, ...]]) -> list[tuple[int, int, str]]:
+    """Return term matches plus every word of a run of words spelling a phrase.
+
+    The analyser's steps done by hand (tokenise, lower-case, drop stop words), stemming
+    only the words that could stem to a wanted word (see _term_matches).
+    """
+    wanted = set(terms).union(*phrases)
+    prefixes = tuple(word[:-1] or word for word in wanted)
+    tokens = []
+    for match in _TOKENIZER.expression.finditer(text):
+        word = match.group().lower()
+        if word in _STOP_WORDS or len(word) < _MIN_WORD:
+            continue
+        tokens.append((match.start(), match.end(), _stem(word) if word.startswith(prefixes) else None))
     found = {(start, end, word) for start, end, word in tokens if word in terms}
     words = [word for _start, _end, word in tokens]
     for phrase in phrases:
         size = len(phrase)
         for index in range(len(tokens) - size + 1):
-            if tuple(words[index:index + size]) == phrase:
+            if words[index] == phrase[0] and tuple(words[index:index + size]) == phrase:
                 found.update((start, end, " ".join(phrase)) for start, end, _word in tokens[index:index + size])
     unique: dict[tuple[int, int], tuple[int, int, str]] = {}
     for match in sorted(found):
@@ -34,16 +83,19 @@ def make_excerpt(text: str, terms: frozenset[str], width: int = EXCERPT_CHARS,
     """Return the window of text with the most distinct matched terms, marked up safely."""
     matches = find_matches(text, terms, phrases)
     start, end = _best_window(text, matches, width)
-    shown = [match for match in matches if match[0] >= start and match[1] <= end]
     pieces = ["… " if start > 0 else ""]
     cursor = start
-    for match_start, match_end, _term in shown:
+    for match_start, match_end, _term in matches:
+        if match_start < start or match_end > end:
+            continue
         pieces.append(escape(text[cursor:match_start]))
-        pieces.append(Markup("<mark>%s</mark>") % text[match_start:match_end])
+        pieces.append("<mark>")
+        pieces.append(escape(text[match_start:match_end]))
+        pieces.append("</mark>")
         cursor = match_end
     pieces.append(escape(text[cursor:end]))
     pieces.append(" …" if end < len(text) else "")
-    return Markup("").join(Markup(piece) if isinstance(piece, Markup) else escape(piece) for piece in pieces)
+    return Markup("".join(pieces))  # every piece of document text above went through escape()
 
 
 def _best_window(text: str, matches: list[tuple[int, int, str]], width: int) -> tuple[int, int]:
@@ -51,11 +103,22 @@ def _best_window(text: str, matches: list[tuple[int, int, str]], width: int) -> 
     if len(text) <= width:
         return 0, len(text)
     best_start, best_score = 0, (-1, 0)
+    counts: dict[str, int] = {}
+    last = 0  # matches[index:last] are those ending within width of matches[index]'s start
     for index, (first_start, _end, _term) in enumerate(matches):
-        inside = [m for m in matches[index:] if m[1] <= first_start + width]
-        score = (len({m[2] for m in inside}), len(inside))
+        if last < index:  # a single word longer than the window
+            last = index
+        while last < len(matches) and matches[last][1] <= first_start + width:
+            counts[matches[last][2]] = counts.get(matches[last][2], 0) + 1
+            last += 1
+        score = (len(counts), last - index)
         if score > best_score:
             best_start, best_score = first_start, score
+        term = matches[index][2]
+        if index < last:
+            counts[term] -= 1
+            if not counts[term]:
+                del counts[term]
     start = max(0, best_start - width // 4) if matches else 0
     start = _word_edge_back(text, start)
     end = min(len(text), start + width)

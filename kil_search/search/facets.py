@@ -125,6 +125,7 @@ class FacetTable:
         self.dates = _column(searcher, "date", "")
         self.values = {facet.field: [_split(facet, value) for value in _column(searcher, facet.field, "")] for facet in FACETS}
         self.theme_labels = _labels(self.values["themes"])
+        self.labels: dict[tuple[str, str], tuple[str, str]] = {}  # (facet, term) -> (value, label)
         self.values["themes"] = [tuple(theme.lower() for theme in themes) for themes in self.values["themes"]]
 
 
@@ -201,6 +202,14 @@ def _facet_counts(facet: Facet, counts: dict[str, int], filters: Filters, table:
 
 
 def _value_and_label(facet: Facet, term: str, table: FacetTable, gazetteer: Gazetteer) -> tuple[str, str]:
+    """Return the URL value and the label shown for an index term (worked out once per table)."""
+    key = (facet.name, term)
+    if key not in table.labels:
+        table.labels[key] = _find_value_and_label(facet, term, table, gazetteer)
+    return table.labels[key]
+
+
+def _find_value_and_label(facet: Facet, term: str, table: FacetTable, gazetteer: Gazetteer) -> tuple[str, str]:
     """Return the URL value and the label shown for an index term."""
     if facet.name == "place":
         council = gazetteer.council(term)
@@ -227,3 +236,4 @@ def _column(searcher, field_name: str, default) -> list:
 def _leaf_readers(reader):
     """Return (segment reader, first document number) pairs."""
     return reader.leaf_readers()
+

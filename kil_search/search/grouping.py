@@ -8,6 +8,7 @@ from markupsafe import Markup
 from whoosh import query as wq
 from whoosh import sorting
 
+from .best_passage import Ranking
 from .excerpts import make_excerpt
 from .results import DocumentHit, PassageHit, passage_url
 
@@ -32,6 +33,25 @@ def find_documents(searcher, dates: list[str], text_query: wq.Query, filters: wq
     documents, _total = _by_relevance(searcher, text_query, only_shown, mask, len(shown), fold)
     position = {doc_id: index for index, doc_id in enumerate(shown)}
     return fold.excerpts(sorted(documents, key=lambda document: position[document.id])), len(groups)
+
+
+def page_of_ranking(searcher, ranking: Ranking, terms: frozenset[str], page: int, per_page: int, sort: str,
+                    passages_per_result: int, place_name: Callable[[str], str],
+                    phrases: frozenset[tuple[str, ...]] = frozenset()) -> tuple[list[DocumentHit], int]:
+    """Return one page of a ranking's documents (by relevance or date), loading only the passages shown."""
+    ordered = [int(ordinal) for ordinal in ranking.documents]
+    if sort in ("newest", "oldest"):
+        records = ranking.arrays.records
+        dated = sorted(ordered, key=lambda ordinal: (records[ordinal].get("date", ""), records[ordinal]["doc_id"]),
+                       reverse=sort == "newest")
+        ordered = [ordinal for ordinal in dated if records[ordinal].get("date")] + \
+                  [ordinal for ordinal in dated if not records[ordinal].get("date")]
+    fold = _Folder(terms, phrases, passages_per_result, place_name)
+    by_id: dict[str, DocumentHit] = {}
+    for ordinal in ordered[(page - 1) * per_page: page * per_page]:
+        for docnum, score in ranking.best_passages(ordinal, passages_per_result):
+            fold.add(by_id, searcher.stored_fields(docnum), score)
+    return fold.excerpts(list(by_id.values())), ranking.total
 
 
 def _by_relevance(searcher, text_query, filters, mask, wanted_docs: int, fold) -> tuple[list[DocumentHit], int]:
@@ -60,27 +80,30 @@ class _Folder:
         """Return the documents of the results in order of their best passage."""
         by_id: dict[str, DocumentHit] = {}
         for hit in results:
-            fields = hit.fields()
-            doc_id = fields["doc_id"]
-            document = by_id.get(doc_id)
-            if document is None:
-                document = by_id[doc_id] = DocumentHit(
-                    id=doc_id, title=fields.get("title", ""), type=fields.get("doc_type", ""),
-                    date=fields.get("date", ""), format=fields.get("format", ""),
-                    source_url=fields.get("source_url", ""), score=hit.score,
-                )
-            if len(document.passages) < self.passages_per_result:
-                text = fields.get("text", "")
-                page = fields.get("page", 0)
-                document.passages.append(PassageHit(
-                    page=page, section=fields.get("section", ""),
-                    excerpt_html=Markup(""),
-                    url=passage_url(doc_id, document.format, page),
-                    score=hit.score, text=text,
-                    case_study=fields.get("case_title", ""),
-                    places=[self.place_name(code) for code in (fields.get("place_codes") or "").split(",") if code],
-                ))
+            self.add(by_id, hit.fields(), hit.score)
         return list(by_id.values())
+
+    def add(self, by_id: dict[str, DocumentHit], fields: dict, score: float) -> None:
+        """Add a scored passage to its document (made from the passage's fields if new), up to the limit."""
+        doc_id = fields["doc_id"]
+        document = by_id.get(doc_id)
+        if document is None:
+            document = by_id[doc_id] = DocumentHit(
+                id=doc_id, title=fields.get("title", ""), type=fields.get("doc_type", ""),
+                date=fields.get("date", ""), format=fields.get("format", ""),
+                source_url=fields.get("source_url", ""), score=score,
+            )
+        if len(document.passages) < self.passages_per_result:
+            text = fields.get("text", "")
+            page = fields.get("page", 0)
+            document.passages.append(PassageHit(
+                page=page, section=fields.get("section", ""),
+                excerpt_html=Markup(""),
+                url=passage_url(doc_id, document.format, page),
+                score=score, text=text,
+                case_study=fields.get("case_title", ""),
+                places=[self.place_name(code) for code in (fields.get("place_codes") or "").split(",") if code],
+            ))
 
     def excerpts(self, documents: list[DocumentHit]) -> list[DocumentHit]:
         """Make the excerpts of the documents shown (only those: excerpts cost the most)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .candidates import Candidate, PageText, analyse, cue_factor, make_candidate, recency_factor
+from .candidates import Candidate, PageText, analyse, cue_factor, make_candidate, recency_factor, retrieval_factor
 from .cues import list_count_fit
 from .question import Question
 from .sentences import HEADING, ITEM, Unit
@@ -50,7 +50,7 @@ def list_candidates(question: Question, rarity: dict[str, float], page: PageText
             score *= UNASKED_LIST  # "which council was first" wants one name, not a list of them
         else:
             score *= ANNOUNCED_LIST
-        score *= (0.95 + 0.05 * page.retrieval) * recency_factor(question, page)
+        score *= retrieval_factor(page) * recency_factor(question, page)
         start = lead_index if lead_index is not None else first
         candidates.append(make_candidate(page, units, start, last, text, score, headings[start]))
     return candidates

@@ -22,6 +22,7 @@ FRAME_WORDS = frozenset(
     against without under over since until while whilst before after than then very more most such each every
     other another get gets got become becomes became becoming gave given giving gives take takes took taken taking go goes went come came""".split()
 )
+PHRASE_LINKS = frozenset("of to for in on the a an and".split())  # small words that may join a phrase's two words
 AUXILIARY_STARTS = frozenset("is are was were does do did can could should would will has have".split())
 NUMBER_WORDS = {
     word: value for value, word in enumerate(
@@ -32,7 +33,9 @@ _LIST_QUESTION = re.compile(
     r"^\s*(?:what|which)\s+(?:are|were)\s+(?:the\s+|its\s+|their\s+)?(?P<count>\d+|" + "|".join(NUMBER_WORDS) + r")?\b",
     re.IGNORECASE,
 )
-_PLURAL_WHICH = re.compile(r"^\s*(?:which|what)\s+(?:\w+\s+)?\w+s\s+(?:are|were|have|had|did|do|joined|make|made)\b")
+_WHICH_NOUN = re.compile(r"^\s*(?:which|what)\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)\s+[\w'’-]+")
+_SINGULAR_S = ("ss", "us", "is", "'s", "’s")
+_DETERMINERS = frozenset("the a an its their our his her this that these those".split())
 _DEFINITION_QUESTION = re.compile(r"^\s*what\s+(?:is|was)\s+(?:a\s+|an\s+|the\s+)?\S|^\s*what\s+(?:does|do|did)\s+.+\s+(?:mean|stand\s+for)\b")
 ADJUNCT_WEIGHT = 0.5
 _ADJUNCT = re.compile(r"\b(?:during|throughout|before|after|since|until)\s+((?:the\s+|a\s+|an\s+|this\s+|that\s+|last\s+)?[\w'’-]+(?:\s+[\w'’-]+)?)",
@@ -68,6 +71,9 @@ class Question:
     counted: str = ""  # for "how many X", the analysed X: a number right before it answers best
     variants: dict[str, frozenset[str]] = field(default_factory=dict)  # term -> index terms that only end differently
     adjuncts: frozenset[str] = frozenset()  # terms of "during the pandemic"-like qualifiers: they narrow, they seldom identify
+    phrase_pairs: tuple[tuple[str, str], ...] = ()  # terms written next to each other ("local economy", "first to join")
+    synonyms: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # term -> glossary alternatives, analysed
+    shared_title_words: frozenset[str] = frozenset()  # words most retrieved documents' titles hold: they name none of them
 
     def found(self, words: frozenset[str]) -> frozenset[str]:
         """Return words plus each term one of whose variants is among them ("economic" finds "economy")."""
@@ -111,7 +117,8 @@ def analyse_question(text: str) -> Question:
     if list_match and list_match.group("count"):
         raw = list_match.group("count")
         count = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw)
-    stemmed, words = content_terms(text)
+    tokens = _content_tokens(text)
+    stemmed, words = [token[0] for token in tokens], [token[1] for token in tokens]
     first_word = _WORD.search(text)
     is_name = [word[:1].isupper() and not (first_word and first_word.start() == text.find(word)) for word in words]
     # A name is matched as written: stemming would make "Locality" the common word "local".
@@ -123,7 +130,7 @@ def analyse_question(text: str) -> Question:
         kind=kind,
         terms=terms,
         words=words,
-        wants_list=(bool(list_match) and (count is None or count >= 2)) or bool(_PLURAL_WHICH.match(lowered)),
+        wants_list=(bool(list_match) and (count is None or count >= 2)) or _asks_for_several(lowered),
         list_count=count if count and count >= 2 else None,
         wants_names=kind in ("who", "where") or (kind == "which" and bool(_NAME_NOUNS.search(lowered))),
         wants_definition=kind == "what" and bool(_DEFINITION_QUESTION.match(lowered)) and len(terms) <= 4,
@@ -132,22 +139,56 @@ def analyse_question(text: str) -> Question:
         wants_latest=bool(_LATEST.search(lowered)),
         counted=_counted(text, terms),
         adjuncts=frozenset(term for phrase in _ADJUNCT.findall(text) for term in content_terms(phrase)[0]),
+        phrase_pairs=_phrase_pairs(_without_frames(text), terms, tokens),
     )
 
 
 def content_terms(text: str) -> tuple[list[str], list[str]]:
     """Return the analysed content terms of text and their surface words, in order, without repeats."""
-    text = _TAKE_PART.sub(" ", text)  # "take part in" only means "join in"
-    text = _HOW_MEASURE.sub(" ", text)  # "how long", "how often": the kind of answer, not a word to find
-    terms: list[str] = []
-    words: list[str] = []
+    tokens = _content_tokens(text)
+    return [token[0] for token in tokens], [token[1] for token in tokens]
+
+
+def _without_frames(text: str) -> str:
+    """Return text without the phrases that only say what kind of answer is wanted (same length)."""
+    text = _TAKE_PART.sub(lambda match: " " * len(match.group(0)), text)  # "take part in" only means "join in"
+    return _HOW_MEASURE.sub(lambda match: " " * len(match.group(0)), text)  # "how long": the kind of answer, not a word
+
+
+def _content_tokens(text: str) -> list[tuple[str, str, int, int]]:
+    """Return (analysed term, surface word, start, end) for each content word of text, in order, without repeats."""
+    text = _without_frames(text)
+    found: list[tuple[str, str, int, int]] = []
     for token in _ANALYZER(text, chars=True, mode="query"):
         surface = text[token.startchar:token.endchar]
-        if surface.lower() in FRAME_WORDS or token.text in FRAME_WORDS or token.text in terms:
+        if surface.lower() in FRAME_WORDS or token.text in FRAME_WORDS or any(token.text == seen[0] for seen in found):
             continue
-        terms.append(token.text)
-        words.append(surface)
-    return terms, words
+        found.append((token.text, surface, token.startchar, token.endchar))
+    return found
+
+
+def _phrase_pairs(text: str, terms: list[str], tokens) -> tuple[tuple[str, str], ...]:
+    """Return pairs of terms written together: side by side, or with one small word between ("first to join")."""
+    pairs = []
+    for (a, b), (left, right) in zip(zip(terms, terms[1:]), zip(tokens, tokens[1:])):
+        between = text[left[3]:right[2]].split()
+        if not between or (len(between) == 1 and between[0].lower() in PHRASE_LINKS):
+            pairs.append((a, b))
+    return tuple(pairs)
+
+
+def _asks_for_several(lowered: str) -> bool:
+    """True for "which/what" + a plural noun: "which councils took part", "which two early adopters did"."""
+    match = _WHICH_NOUN.match(lowered)
+    if not match:
+        return False
+    words = match.group(0).split()[1:]
+    for position, word in enumerate(words[:-1]):
+        if word in FRAME_WORDS or word in PHRASE_LINKS:
+            return False  # "which was...", "what share of...": no noun of its own
+        if word.endswith("s") and not word.endswith(_SINGULAR_S):
+            return words[position + 1] not in _DETERMINERS  # "which charity runs the hub": a verb, not a plural
+    return False
 
 
 def _counted(text: str, terms: list[str]) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
-from .candidates import (Candidate, PageText, analyse, cue_factor, headings_above, make_candidate, recency_factor,
+from .candidates import (Candidate, PageText, analyse, cue_factor, headings_above, make_candidate, recency_factor, retrieval_factor,
                          words_of_page)
 from .cues import inline_list_items, list_count_fit
 from .lists import list_candidates
+from .sentence_terms import held_words, phrases, proximity
 from .question import Question
-from .sentences import HEADING, ROW, SENTENCE, Unit, split_units
+from .sense import REVERSED, reverses
+from .sentences import HEADING, ITEM, ROW, SENTENCE, Unit, split_units
 
 # How much a question word found only around a unit counts, against one found in it.
 HEADING_WEIGHTS = (0.6, 0.45, 0.3)  # the nearest heading above, the one above that...
@@ -17,15 +19,19 @@ TITLE_WEIGHT = 0.5  # the document's title or type ("report", "guide")
 NAMED_DOCUMENT_SHARE = 0.3  # when the title holds this share of the question, the question names the document...
 NAMED_DOCUMENT_WEIGHT = 1.0  # ...and its title words count as found in every sentence of it
 NAME_IN_HEADING = 0.9  # a name the question gives, found in a heading above the unit or in the title
+NAME_JUST_BEFORE = 0.8  # ...found in one of the NAME_REACH units before it
+NAME_REACH = 2
 NAME_ON_PAGE = 0.5  # ...found elsewhere on the page
 NAME_IN_DOCUMENT = 0.4  # ...found on another retrieved page of the document
+NAME_ABSENT = 0.7  # the share kept by a page and document where a name the question gives is nowhere
 NEIGHBOUR_WEIGHT = 0.35
 OWN_SHARE = 0.35  # the rest of the coverage comes from the unit with its surroundings
 FOCUS_FLOOR = 0.7  # a unit holding none of the question's words other than names keeps this share...
 FOCUS_ENOUGH = 0.4  # ...and one holding this share of their weight keeps all of its score
-PHRASE_FLOOR = 0.88  # a candidate with none of the question's word pairs side by side keeps this share
 PRUNE_COVERAGE = 0.25  # below this a unit cannot reach any threshold worth calibrating: not scored further
 KEYWORD_LIST = 0.6  # a line of tags keeps this share
+MAX_LABEL_WORDS = 3  # the most words a tag line's label ("Related themes:") has...
+MAX_TAG_WORDS = 6  # ...and its longest tag
 MIN_NEW_WORDS = 2  # an answer must say something the question did not
 _ANAPHOR = re.compile(r"^(?:It|Its|They|Their|These|This|Those|Such|He|She|His|Her|Both|Each)\b")
 
@@ -49,32 +55,36 @@ def score_page(question: Question, rarity: dict[str, float], page: PageText,
     name_weights = {term: _name_weight(term, page_words, document_words) for term in question.terms if question.is_name(term)}
     headings = headings_above(units)
     total = sum(rarity.get(term, 0.0) for term in question.terms) or 1.0
-    named = sum(rarity[term] for term in question.terms if term in title_words) / total >= NAMED_DOCUMENT_SHARE
+    naming = title_words - question.shared_title_words  # "Keep it Local" in most titles names no document
+    named = sum(rarity[term] for term in question.terms if term in naming) / total >= NAMED_DOCUMENT_SHARE
     title_weight = NAMED_DOCUMENT_WEIGHT if named else TITLE_WEIGHT
     candidates = []
     for first in range(len(units)):
         # For "what is X", a sentence leaning on this one ("They are ...") may hold the definition: it joins the answer.
         last = first + 1 if question.wants_definition and _carries_on(units, first) else first
         text = " ".join(unit.text for unit in units[first:last + 1])
-        words, tokens = analyse(units[first].text)
-        words = question.found(words)
+        tokens = analyse(units[first].text)[1]
+        held = held_words(question, units[first].text)
         heading_weights = _heading_weights(question, headings[first])
+        for term in _names_just_before(question, units, first, name_weights):
+            heading_weights[term] = max(heading_weights.get(term, 0.0), NAME_JUST_BEFORE)
         around = [question.found(analyse(units[i].text)[0]) for i in (first - 1, first + 1) if 0 <= i < len(units) and units[i].kind != HEADING]
-        own = sum(rarity[t] for t in question.terms if t in words)
+        own = sum(rarity[term] * held.get(term, 0.0) for term in question.terms)
         near = 0.0
         for term in question.terms:
-            weight = _context_weight(term, words, heading_weights, title_words, title_weight, around, term in name_weights)
-            near += rarity[term] * max(weight, name_weights.get(term, 0.0))
+            weight = _context_weight(term, heading_weights, title_words, title_weight, around, term in name_weights)
+            near += rarity[term] * max(held.get(term, 0.0), weight, name_weights.get(term, 0.0))
         coverage = (OWN_SHARE * own + (1 - OWN_SHARE) * near) / total
         if coverage < PRUNE_COVERAGE:
             continue
         term_start = next((start for word, _, start in tokens if word in question.terms), None)
-        parts = {"own": own / total, "near": near / total, "proximity": _proximity(question.terms, tokens),
-                 "phrases": _phrases(question.terms, tokens), "shape": _shape(question, units[first], text, analyse(text)[0]),
-                 "cue": cue_factor(question, text, title, term_start), "retrieval": 0.95 + 0.05 * page.retrieval,
-                 "recency": recency_factor(question, page), "focus": _focus(question, rarity, words)}
+        parts = {"own": own / total, "near": near / total, "proximity": proximity(question.terms, tokens),
+                 "phrases": phrases(question, tokens), "shape": _shape(question, units[first], text, analyse(text)[0]),
+                 "cue": cue_factor(question, text, title, term_start), "retrieval": retrieval_factor(page),
+                 "recency": recency_factor(question, page), "focus": _focus(question, rarity, held),
+                 "sense": REVERSED if reverses(question, tokens) else 1.0}
         score = coverage
-        for factor in ("proximity", "phrases", "shape", "cue", "retrieval", "recency", "focus"):
+        for factor in ("proximity", "phrases", "shape", "cue", "retrieval", "recency", "focus", "sense"):
             score *= parts[factor]
         candidate = make_candidate(page, units, first, last, text, score, headings[first])
         candidate.detail = parts
@@ -83,10 +93,14 @@ def score_page(question: Question, rarity: dict[str, float], page: PageText,
         units = split_units(page.text, hard_wrapped)
         headings = headings_above(units)
     candidates.extend(list_candidates(question, rarity, page, units, headings, title, title_weight, total))
+    if any(not weight and term not in title_words for term, weight in name_weights.items()):
+        for candidate in candidates:  # the page never names a place or body the question names: it is about another
+            candidate.score *= NAME_ABSENT
+            candidate.detail["names"] = NAME_ABSENT
     return candidates
 
 
-def _focus(question: Question, rarity: dict[str, float], words: frozenset[str]) -> float:
+def _focus(question: Question, rarity: dict[str, float], held: dict[str, float]) -> float:
     """Return a factor for whether the unit itself holds what is asked about, not just the names around it.
 
     Names ("the Lloyds Bank Foundation") may be lent by headings and titles; the other words
@@ -96,7 +110,7 @@ def _focus(question: Question, rarity: dict[str, float], words: frozenset[str]) 
     weight = sum(rarity[term] for term in asked_about)
     if not weight:
         return 1.0
-    share = sum(rarity[term] for term in asked_about if term in words) / weight
+    share = sum(rarity[term] * held.get(term, 0.0) for term in asked_about) / weight
     return min(1.0, FOCUS_FLOOR + (1 - FOCUS_FLOOR) * share / FOCUS_ENOUGH)
 
 
@@ -116,6 +130,24 @@ def _heading_weights(question: Question, headings: tuple[str, ...]) -> dict[str,
     return weights
 
 
+def _names_just_before(question: Question, units: tuple[Unit, ...], index: int, names) -> set[str]:
+    """Return the question's names said in the sentences just before a unit: "The association took on a lease" is about the one just named.
+
+    Printed paragraphs cannot be told apart reliably, so the few units before it count, back to a
+    heading; a list item looks past the items before it, to the lines that introduce the list.
+    """
+    found: set[str] = set()
+    earlier = index - 1
+    if units[index].kind == ITEM:
+        while earlier >= 0 and units[earlier].kind == ITEM:
+            earlier -= 1
+    for earlier in range(earlier, max(-1, earlier - NAME_REACH), -1):
+        if not names or units[earlier].kind == HEADING:
+            break
+        found |= question.found(analyse(units[earlier].text)[0]) & names.keys()
+    return found
+
+
 def _name_weight(term: str, page_words: frozenset[str], document_words: frozenset[str]) -> float:
     """Return how much a name from the question counts when it is on the page or in the document only."""
     if term in page_words:
@@ -123,14 +155,12 @@ def _name_weight(term: str, page_words: frozenset[str], document_words: frozense
     return NAME_IN_DOCUMENT if term in document_words else 0.0
 
 
-def _context_weight(term: str, words, heading_weights, title_words, title_weight: float, around, is_name: bool) -> float:
-    """Return how much a question word counts for a unit: in it, in a heading above, the title or a neighbour.
+def _context_weight(term: str, heading_weights, title_words, title_weight: float, around, is_name: bool) -> float:
+    """Return how much a question word found around a unit counts: in a heading above, the title or a neighbour.
 
     A name found in a heading or the title counts nearly in full: a sentence under "Case study:
     Thornhill Lees Community Hub" is about that hub even when it only says "the hub".
     """
-    if term in words:
-        return 1.0
     heading = heading_weights.get(term, 0.0)
     in_title = term in title_words
     if is_name and (heading or in_title):
@@ -140,41 +170,19 @@ def _context_weight(term: str, words, heading_weights, title_words, title_weight
     return max(found)
 
 
-def _proximity(terms: list[str], tokens) -> float:
-    """Return a factor near 1 when the question words found sit close together."""
-    wanted = set(terms)
-    positions = [(pos, word) for word, pos, _ in tokens if word in wanted]
-    distinct = len({word for _, word in positions})
-    if distinct <= 1:
-        return 0.9
-    best = len(tokens) + 1
-    for start in range(len(positions)):
-        seen = set()
-        for pos, word in positions[start:]:
-            seen.add(word)
-            if len(seen) == distinct:
-                best = min(best, pos - positions[start][0] + 1)
-                break
-    return 0.85 + 0.15 * min(1.0, distinct / best * 2)
-
-
-def _phrases(terms: list[str], tokens) -> float:
-    """Return a factor for how many pairs of neighbouring question words found in the text stand together there too."""
-    positions: dict[str, list[int]] = {}
-    for word, position, _ in tokens:
-        positions.setdefault(word, []).append(position)
-    pairs = {(a, b) for a, b in zip(terms, terms[1:]) if a in positions and b in positions}
-    if not pairs:
-        return 1.0
-    together = sum(1 for a, b in pairs if any(0 < q - p <= 2 for p in positions[a] for q in positions[b]))
-    return PHRASE_FLOOR + (1 - PHRASE_FLOOR) * together / len(pairs)
-
-
 def _is_keyword_list(text: str) -> bool:
-    """True for a line of tags or keywords: many short comma-separated pieces and no sentence."""
-    pieces = [piece for piece in re.split(r"[,;]", text.split(":", 1)[-1]) if piece.strip()]
+    """True for a line of tags or keywords: many short comma-separated pieces and no sentence.
+
+    A label may lead the line ("Themes: ..."); a longer lead ("The first councils to join were: ...")
+    makes it a sentence announcing a list, which may well be the answer.
+    """
+    label, colon, rest = text.partition(":")
+    if colon and len(label.split()) > MAX_LABEL_WORDS:
+        return False
+    pieces = [piece for piece in re.split(r"[,;]", rest if colon else text) if piece.strip()]
     short = sum(1 for piece in pieces if len(piece.split()) <= 3)
-    return len(pieces) >= 5 and short >= 0.7 * len(pieces)
+    longest = max((len(piece.split()) for piece in pieces), default=0)
+    return len(pieces) >= 5 and short >= 0.7 * len(pieces) and longest <= MAX_TAG_WORDS  # "A, B and C were the first to join" is a sentence
 
 
 def _shape(question: Question, unit: Unit, text: str, words: frozenset[str]) -> float:

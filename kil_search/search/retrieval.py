@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .query import passage_query
 from .question import Question
 from .candidates import PageText, analyse
+from .sentence_terms import glossary_synonyms
 
 RETRIEVED_PASSAGES = 60
 PAGES_PER_DOCUMENT = 6
@@ -36,6 +37,7 @@ def retrieve(service, question: Question) -> Retrieved:
     if not question.terms:
         return Retrieved([], [], {})
     question.variants = _variants(service, question)
+    question.synonyms = glossary_synonyms(getattr(service, "glossary", None), question)
     wanted = question.search_terms + sorted(set().union(*question.variants.values()))
     hits = service.top_passages(passage_query(wanted), RETRIEVED_PASSAGES)
     if not hits:

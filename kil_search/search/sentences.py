@@ -30,8 +30,10 @@ _TERMINAL = (".", "!", "?", ".”", '."', "?”", '?"', ".)", ".’", "…")
 _ABBREVIATIONS = frozenset(
     "e.g i.e etc mr mrs ms dr st no nos vs cf approx cllr p pp fig figs vol ed eds inc ltd co para paras rev prof".split()
 )
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘(£$€]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?:\[\d{1,3}\])?\s+(?=[\"“‘(£$€]?[A-Z0-9])")  # an endnote mark may follow: ".[4] Next"
 FULL_LINE_SHARE = 0.8  # a line this close to the longest line of its text was wrapped, not ended
+# A printed line ending like this stops mid-sentence, however short it is (a table cell wraps early).
+_OPEN_ENDING = re.compile(r"(?:,|\b(?:and|or))\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,8 @@ def _continues(block: list, line: str, width: int, wrapped: bool) -> bool:
     last_line = block[3]
     first = line[0]
     if first.islower() or first in ",;:)]–—" or line.startswith(("and ", "or ")):
+        return True
+    if _OPEN_ENDING.search(last_line) and not _SECTION_NUMBER.match(line) and not _SECTION_NUMBER.match(block[1]):
         return True
     if not wrapped or len(last_line) < FULL_LINE_SHARE * width or last_line.endswith(_TERMINAL):
         return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from typing import Iterable, Mapping
 
+import numpy as np
 from whoosh import scoring
 from whoosh.query import And, NumericRange, Term
 
@@ -17,9 +19,13 @@ from ..index.schema import KIND_DOCUMENT
 from ..index.store import CURRENT_LINK, open_live_index
 from ..places import Gazetteer, load_gazetteer
 from .case_studies import CaseStudyEntry, all_case_studies
+from .best_passage import Ranking, rank_matches, score_matches
+from .facet_arrays import count_facets_of, passing_passages
 from .facets import FacetTable, count_facets, matching_passages
 from .glossary import Glossary, load_glossary
-from .grouping import SORTS, find_documents
+from .postings import GenerationArrays, StaleArrays
+from .grouping import SORTS, find_documents, page_of_ranking
+from .matching import Evaluator
 from .prepare import PreparedQuery, prepare
 from .related import related_documents
 from .results import DocumentHit, SearchPage, Suggestion, document_url
@@ -50,6 +56,27 @@ class SearchService:
         self._lock = threading.Lock()
         self._index = None
         self._index_target = None
+        self._arrays_lock = threading.Lock()
+        self._arrays = None  # (generation key, GenerationArrays)
+        self._table = None  # (generation key, FacetTable)
+        self._open: set = set()  # every thread's searcher, so close() can release their files
+
+    def close(self) -> None:
+        """Close every searcher this service opened (the index files they hold)."""
+        with self._lock:
+            searchers, self._open = self._open, set()
+        for searcher in searchers:
+            searcher.close()
+        with self._arrays_lock:
+            if self._arrays is not None:
+                self._arrays[1].close()
+                self._arrays = None
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: nothing left to release
+            pass
 
     def searcher(self):
         """Return this thread's searcher, reopened or refreshed when the index changed."""
@@ -60,7 +87,7 @@ class SearchService:
         retired = local.__dict__.setdefault("retired", [])
         for entry in [entry for entry in retired if now - entry[0] > RETIRED_SEARCHER_GRACE_SECONDS]:
             retired.remove(entry)
-            entry[1].close()
+            self._close_searcher(entry[1])
         index = self._live_index()
         stale = getattr(local, "searcher", None) is not None and (local.index is not index or not local.searcher.up_to_date())
         if stale:
@@ -70,13 +97,35 @@ class SearchService:
             # segments whose deletions changed (and keeps merged-away ones), so removed documents linger.
             local.searcher = index.searcher(weighting=_WEIGHTING)
             local.index = index
+            with self._lock:
+                self._open.add(local.searcher)
         local.checked = now
         return local.searcher
+
+    def arrays(self, searcher) -> GenerationArrays:
+        """Return the postings arrays of this thread's index and generation, built once and shared by threads."""
+        index = self._local.index  # the index this thread's searcher was opened from
+        key = (id(index), searcher.reader().generation())
+        arrays = self._arrays
+        if arrays is not None and arrays[0] == key and arrays[1].source is index:
+            return arrays[1]
+        with self._arrays_lock:
+            if self._arrays is None or self._arrays[0] != key or self._arrays[1].source is not index:
+                if self._arrays is not None:
+                    self._arrays[1].close()
+                self._arrays = (key, GenerationArrays(index))
+            return self._arrays[1]
 
     def close_retired(self) -> None:
         """Close the searchers this thread replaced; call when its request is over and nothing can use them."""
         for _, searcher in self._local.__dict__.pop("retired", []):
-            searcher.close()
+            self._close_searcher(searcher)
+
+    def _close_searcher(self, searcher) -> None:
+        """Close one searcher and forget it (until then `close()` would release it)."""
+        with self._lock:
+            self._open.discard(searcher)
+        searcher.close()
 
     def _live_index(self):
         """Return the open index of the current generation, reopening after a swap."""
@@ -98,13 +147,16 @@ class SearchService:
         sort = sort if sort in SORTS else "relevance"
         searcher, table = self.searcher(), self.facet_table()
         query = prepare(searcher, text, filters, self.glossary, self.gazetteer, exact)
-        hits, total = self._find(searcher, table, query, page, per_page, sort)
+        hits, total, matched = self._find(searcher, table, query, page, per_page, sort)
         any_word = False
         if total == 0 and not query.parsed.is_empty and len(query.parsed.highlight_terms) > 1:
             query = prepare(searcher, text, filters, self.glossary, self.gazetteer, exact, any_word=True)
-            hits, total = self._find(searcher, table, query, page, per_page, sort)
+            hits, total, matched = self._find(searcher, table, query, page, per_page, sort)
             any_word = total > 0
-        facets = count_facets(table, query.text_query, query.mask, query.filters, self.gazetteer) if query.runnable else []
+        facets = []
+        if query.runnable:
+            facets = (count_facets(table, query.text_query, query.mask, query.filters, self.gazetteer) if matched is None
+                      else count_facets_of(table, matched, query.filters, self.gazetteer))
         # Documents having only some of the words do not count: a correction finding all of them is better.
         suggestion = self._did_you_mean(searcher, text, query, exact, 0 if any_word else total) if total < FEW_RESULTS else None
         self._add_document_facts(searcher, hits)
@@ -115,19 +167,54 @@ class SearchService:
 
     def count(self, text: str, filters: Mapping[str, Iterable[str]] | None = None, exact: bool = False) -> int:
         """Return how many documents a search would find (all words; no passages, no facets)."""
-        query = prepare(self.searcher(), text, filters, self.glossary, self.gazetteer, exact)
+        searcher = self.searcher()
+        query = prepare(searcher, text, filters, self.glossary, self.gazetteer, exact)
         if not query.runnable:
             return 0
         table = self.facet_table()
-        docnums = matching_passages(self.searcher(), query.text_query, query.filter_query, query.mask)
+        ranked = self._rank(searcher, table, query)
+        if ranked is not None:
+            return ranked[0].total
+        docnums = matching_passages(searcher, query.text_query, query.filter_query, query.mask)
         return len({table.doc_ids[docnum] for docnum in docnums})
 
+    def _rank(self, searcher, table: FacetTable, query: PreparedQuery) -> tuple[Ranking, np.ndarray] | None:
+        """Score the query over postings arrays: the ranking within filters and every match (for facets).
+
+        None when the arrays are of another generation than the searcher (an index swap
+        in between): the caller then lets Whoosh run the query.
+        """
+        arrays = self.arrays(searcher)
+        if (arrays.source is not self._local.index or arrays.generation != searcher.reader().generation()
+                or len(table.doc_ids) != arrays.size):
+            return None  # the index moved on between opening this searcher and the arrays
+        evaluator = Evaluator(searcher, arrays, _WEIGHTING.B, _WEIGHTING.K1)
+        try:
+            matches = score_matches(evaluator, searcher, query.text_query)
+            ids, scores = matches.ids, matches.scores
+            if query.mask is not None and len(ids):
+                keep = ~np.isin(ids, evaluator.docs(query.mask))
+                ids, scores = ids[keep], scores[keep]
+        except StaleArrays:
+            return None
+        passing = passing_passages(table, query.filters, self.gazetteer)[ids]
+        return rank_matches(arrays, ids[passing], scores[passing]), ids
+
     def facet_table(self) -> FacetTable:
-        """Return the facet columns of this thread's searcher, read once per searcher."""
-        cache = self._per_searcher("facet_table", list)
-        if not cache:
-            cache.append(FacetTable(self.searcher()))
-        return cache[0]
+        """Return the facet columns of this thread's index generation, read once and shared by threads."""
+        searcher = self.searcher()
+        key = (id(self._local.index), searcher.reader().generation())
+        with self._arrays_lock:
+            if self._table is None or self._table[0] != key or self._table[1].source is not self._local.index:
+                table = FacetTable(searcher)
+                table.source = self._local.index
+                table._arrays_holder = []  # its FacetArrays, shared with the per-thread copies below
+                self._table = (key, table)
+            table = self._table[1]
+        if table.searcher is not searcher:  # the query pass of the slow path must use this thread's searcher
+            table = copy.copy(table)
+            table.searcher = searcher
+        return table
 
     def suggest(self, typed: str, limit: int = 8) -> list:
         """Return autocomplete suggestions: titles, themes and frequent words completing typed."""
@@ -159,13 +246,19 @@ class SearchService:
             caches = self._local.caches = (searcher, {})
         return caches[1].setdefault(name, empty())
 
-    def _find(self, searcher, table, query: PreparedQuery, page, per_page, sort) -> tuple[list[DocumentHit], int]:
-        """Run a prepared query and return one page of documents and the total."""
+    def _find(self, searcher, table, query: PreparedQuery, page, per_page, sort):
+        """Run a prepared query: one page of documents, the total and every matching passage (None: not known)."""
         if not query.runnable:
-            return [], 0
-        return find_documents(searcher, table.dates, query.text_query, query.filter_query, query.mask,
-                              query.highlight_terms, page, per_page, sort, self.passages_per_result, self._place_name,
-                              query.highlight_phrases)
+            return [], 0, None
+        ranked = self._rank(searcher, table, query)
+        if ranked is not None:
+            hits, total = page_of_ranking(searcher, ranked[0], query.highlight_terms, page, per_page, sort,
+                                          self.passages_per_result, self._place_name, query.highlight_phrases)
+            return hits, total, ranked[1]
+        hits, total = find_documents(searcher, table.dates, query.text_query, query.filter_query, query.mask,
+                                     query.highlight_terms, page, per_page, sort, self.passages_per_result,
+                                     self._place_name, query.highlight_phrases)
+        return hits, total, None
 
     def _did_you_mean(self, searcher, text: str, query: PreparedQuery, exact: bool, total: int) -> Suggestion | None:
         """Return a corrected query when it finds more documents than the one typed."""
@@ -179,8 +272,12 @@ class SearchService:
 
     def _add_document_facts(self, searcher, hits: list[DocumentHit]) -> None:
         """Fill in the page and word counts of the shown documents from their records."""
+        arrays = self._arrays[1] if self._arrays is not None else None
+        if arrays is None or arrays.source is not self._local.index or arrays.generation != searcher.reader().generation():
+            arrays = None
         for hit in hits:
-            details = (searcher.document(record_id=f"doc:{hit.id}") or {}).get("details") or {}
+            record = arrays.record(hit.id) if arrays is not None else searcher.document(record_id=f"doc:{hit.id}")
+            details = (record or {}).get("details") or {}
             hit.page_count = details.get("page_count", 0)
             hit.word_count = details.get("word_count", 0)
 
@@ -197,16 +294,46 @@ class SearchService:
         if parsed.is_empty:
             return []
         searcher = self.searcher()
+        best = self._best_passages(searcher, parsed.query, limit, doc_id, one_per_document)
+        if best is not None:
+            return [{**searcher.stored_fields(docnum), "score": score} for docnum, score in best]
         only = Term("doc_id", doc_id) if doc_id is not None else None
         collapse = {"collapse": "doc_id", "collapse_limit": 1} if one_per_document else {}
         hits = searcher.search(parsed.query, limit=limit, filter=only, **collapse)
         return [{**hit.fields(), "score": hit.score} for hit in hits]
 
+    def _best_passages(self, searcher, query, limit: int, doc_id: str | None, one_per_document: bool):
+        """Return (docnum, score) of the best passages, scored over the arrays; None to let Whoosh do it."""
+        arrays = self.arrays(searcher)
+        if arrays.source is not self._local.index or arrays.generation != searcher.reader().generation():
+            return None
+        try:
+            matches = score_matches(Evaluator(searcher, arrays, _WEIGHTING.B, _WEIGHTING.K1), searcher, query)
+        except StaleArrays:
+            return None
+        ids, scores = matches.ids, matches.scores
+        docs = arrays.doc_of[ids]
+        if doc_id is not None:
+            keep = docs == (arrays.ordinal(doc_id) if arrays.ordinal(doc_id) is not None else -2)
+            ids, scores, docs = ids[keep], scores[keep], docs[keep]
+        order = np.lexsort((ids, -scores))  # as Whoosh ranks hits: best score, then lowest docnum
+        if one_per_document:
+            _, first = np.unique(docs[order], return_index=True)
+            order = order[np.sort(first)]
+        order = order[:limit]
+        return [(int(ids[place]), float(scores[place])) for place in order]
+
     def page_passages(self, doc_id: str, page: int) -> list[dict]:
         """Return the passages of one page (or web page section) of a document, in reading order."""
         searcher = self.searcher()
-        query = And([Term("doc_id", doc_id), NumericRange("page", page, page)])
-        docnums = sorted(hit.docnum for hit in searcher.search(query, limit=None, scored=False))
+        arrays = self.arrays(searcher)
+        if arrays.source is self._local.index and arrays.generation == searcher.reader().generation():
+            ordinal = arrays.ordinal(doc_id)
+            found = (arrays.doc_of == ordinal) & (arrays.pages == page) if ordinal is not None else []
+            docnums = np.flatnonzero(found).tolist()
+        else:
+            query = And([Term("doc_id", doc_id), NumericRange("page", page, page)])
+            docnums = sorted(hit.docnum for hit in searcher.search(query, limit=None, scored=False))
         return [searcher.stored_fields(docnum) for docnum in docnums]
 
     def term_rarity(self, terms) -> dict[str, float]:

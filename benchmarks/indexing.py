@@ -1,0 +1,132 @@
+"""Indexing: pages/s of `kil-search index` (full build and no-change re-run) against bare extraction.
+
+    python benchmarks/indexing.py                  # 8 copies of the sample reports; 1,000 generated PDFs
+    python benchmarks/indexing.py --copies 4 --files 200 --json out.json
+
+Full build: the sample library's twelve report PDFs (corpus/reports, built like real
+reports: headings, tables, several fonts; about 8-9 ms per page in pypdf, like the
+council PDFs the issue measured), copied --copies times under new names. Over the same
+PDFs, on both cores: pypdf alone (PdfReader + extract_text per page in a 2-process pool:
+the floor our extractor stands on), pdftotext (Debian poppler-utils, two at a time), then
+`python -m kil_search.cli index --rebuild --jobs 2`. No-change re-run: --files generated
+one-to-three-page PDFs are indexed once, then the same command runs again with nothing
+changed. Commands are timed whole, interpreter start included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from _common import OUT_DIR, REPO_ROOT, print_table, target, write_json
+
+from corpus_gen import write_pdfs
+
+JOBS = 2
+
+
+def _pypdf_pages(path: str) -> int:
+    """Extract every page's text with pypdf alone; return the page count."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    for page in reader.pages:
+        page.extract_text()
+    return len(reader.pages)
+
+
+def pypdf_only(files: list[Path]) -> tuple[float, int]:
+    """Return (seconds, pages) for pypdf over all files in a 2-process pool."""
+    started = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(JOBS) as pool:
+        pages = sum(pool.imap_unordered(_pypdf_pages, map(str, files), chunksize=1))
+    return time.perf_counter() - started, pages
+
+
+def pdftotext(files: list[Path]) -> float:
+    """Return seconds for pdftotext over all files, two at a time."""
+    def run(path: Path) -> None:
+        subprocess.run(["pdftotext", "-q", str(path), "-"], check=True, capture_output=True)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(JOBS) as pool:
+        list(pool.map(run, files))
+    return time.perf_counter() - started
+
+
+def kil_index(corpus: Path, index: Path, rebuild: bool) -> float:
+    """Return seconds for one `kil-search index` run."""
+    command = [sys.executable, "-m", "kil_search.cli", "index", "--corpus", str(corpus), "--index", str(index),
+               "--jobs", str(JOBS)] + (["--rebuild"] if rebuild else [])
+    started = time.perf_counter()
+    subprocess.run(command, cwd=REPO_ROOT, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def sample_copies(copies: int) -> Path:
+    """Copy the sample reports `copies` times into a cached folder; return it."""
+    folder = OUT_DIR / f"sample-reports-x{copies}"
+    sources = sorted((REPO_ROOT / "corpus" / "reports").glob("*.pdf"))
+    wanted = {f"copy-{number:02d}-{source.name}": source for number in range(copies) for source in sources}
+    (folder / "reports").mkdir(parents=True, exist_ok=True)
+    for name, source in wanted.items():
+        target_path = folder / "reports" / name
+        if not target_path.exists() or target_path.stat().st_size != source.stat().st_size:
+            shutil.copyfile(source, target_path)
+    return folder
+
+
+def main() -> None:
+    """Time each way of reading the PDFs and judge the targets."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--copies", type=int, default=8)
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    corpus = sample_copies(args.copies)
+    files = sorted(corpus.rglob("*.pdf"))
+    index = OUT_DIR / "index-of-sample-copies"
+    shutil.rmtree(index, ignore_errors=True)
+    pypdf_seconds, pages = pypdf_only(files)
+    poppler_seconds = pdftotext(files) if shutil.which("pdftotext") else float("nan")
+    full_seconds = kil_index(corpus, index, rebuild=True)
+    rows = [[name, round(seconds, 2), round(pages / seconds, 1)] for name, seconds in
+            (("pypdf only (2 processes)", pypdf_seconds), ("pdftotext (2 at a time)", poppler_seconds),
+             ("kil-search index --rebuild", full_seconds))]
+    print_table(f"Full build: {len(files)} PDFs (sample reports x {args.copies}), {pages} pages, {JOBS} jobs",
+                ["run", "seconds", "pages/s"], rows)
+    many = write_pdfs(args.files)
+    many_index = OUT_DIR / f"index-of-pdfs-{args.files}"
+    shutil.rmtree(many_index, ignore_errors=True)
+    many_pages = sum(_pages(path) for path in sorted(many.rglob("*.pdf")))
+    many_full = kil_index(many, many_index, rebuild=True)
+    again_seconds = kil_index(many, many_index, rebuild=False)
+    print_table(f"{args.files} generated PDFs, {many_pages} pages", ["run", "seconds", "pages/s"],
+                [["kil-search index --rebuild", round(many_full, 2), round(many_pages / many_full, 1)],
+                 ["kil-search index, no change", round(again_seconds, 2), round(many_pages / again_seconds, 1)]])
+    targets: list[dict] = []
+    print()
+    target(targets, "full build <= 1.2 x pypdf-only extraction", full_seconds <= 1.2 * pypdf_seconds,
+           f"{full_seconds:.2f} s vs 1.2 x {pypdf_seconds:.2f} = {1.2 * pypdf_seconds:.2f} s")
+    target(targets, f"no-change re-run of {args.files} files < 2 s", again_seconds < 2, f"{again_seconds:.2f} s")
+    write_json(args.json, {"files": len(files), "pages": pages, "seconds": {row[0]: row[1] for row in rows},
+                           "generated_files": args.files, "generated_pages": many_pages,
+                           "generated_full_seconds": round(many_full, 2), "no_change_seconds": round(again_seconds, 2),
+                           "targets": targets})
+
+
+def _pages(path: Path) -> int:
+    """Return a PDF's page count."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(path)).pages)
+
+
+if __name__ == "__main__":
+    main()

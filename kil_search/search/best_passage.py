@@ -1,0 +1,78 @@
+"""Rank documents by their best passage: every match scored, documents ordered, counted exactly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .matching import Evaluator, Matches, Unsupported
+from .postings import GenerationArrays
+from .query import ParsedQuery
+
+
+@dataclass
+class Ranking:
+    """Matching passages (by docnum, with their documents) and the documents, best first."""
+
+    arrays: GenerationArrays
+    ids: np.ndarray
+    scores: np.ndarray
+    docs: np.ndarray
+    documents: np.ndarray
+
+    @property
+    def total(self) -> int:
+        """Return how many documents match."""
+        return len(self.documents)
+
+    def best_passages(self, ordinal: int, limit: int) -> list[tuple[int, float]]:
+        """Return (docnum, score) of a document's best passages, best first (ties by docnum)."""
+        places = np.flatnonzero(self.docs == ordinal)
+        places = places[np.lexsort((self.ids[places], -self.scores[places]))][:limit]
+        return [(int(self.ids[place]), float(self.scores[place])) for place in places]
+
+
+def rank(searcher, arrays: GenerationArrays, parsed: ParsedQuery, weighting) -> Ranking:
+    """Score every passage the query matches (less documents with an excluded word) and rank documents."""
+    evaluator = Evaluator(searcher, arrays, weighting.B, weighting.K1)
+    matches = score_matches(evaluator, searcher, parsed.query)
+    excluded = parsed.excluded
+    if excluded is not None and len(matches.ids):
+        excluded_ids = score_matches(evaluator, searcher, excluded).ids
+        excluded_docs = np.unique(arrays.doc_of[excluded_ids]) if len(excluded_ids) else np.empty(0, np.int64)
+        keep = ~np.isin(arrays.doc_of[matches.ids], excluded_docs)
+        matches = Matches(matches.ids[keep], matches.scores[keep], matches.terms[keep])
+    return rank_matches(arrays, matches.ids, matches.scores)
+
+
+def rank_matches(arrays: GenerationArrays, ids: np.ndarray, scores: np.ndarray) -> Ranking:
+    """Order the documents of scored passages by their best passage.
+
+    A document's rank is its best passage's (score, then lowest docnum), the order in
+    which it would first appear in a ranked list of passages; no sort of all matches.
+    """
+    docs = arrays.doc_of[ids] if len(ids) else np.empty(0, np.int64)
+    keep = docs >= 0
+    ids, scores, docs = ids[keep], scores[keep], docs[keep]
+    count = len(arrays.doc_ids)
+    present = np.bincount(docs, minlength=count) > 0
+    best = np.full(count, -np.inf)
+    np.maximum.at(best, docs, scores)
+    at_best = scores == best[docs]
+    first = np.full(count, np.iinfo(np.int64).max)
+    np.minimum.at(first, docs[at_best], ids[at_best])
+    matched = np.flatnonzero(present)
+    documents = matched[np.lexsort((first[matched], -best[matched]))]
+    return Ranking(arrays, ids, scores, docs, documents)
+
+
+def score_matches(evaluator: Evaluator, searcher, query) -> Matches:
+    """Evaluate with arrays, or let Whoosh score every match when the query has an unmodelled part."""
+    try:
+        return evaluator.evaluate(query)
+    except Unsupported:
+        results = searcher.search(query, limit=None)
+        pairs = sorted((docnum, score) for score, docnum in results.top_n)
+        ids = np.array([docnum for docnum, _ in pairs], dtype=np.int64)
+        return Matches(ids, np.array([score for _, score in pairs], dtype=np.float64), np.ones(len(ids), np.int64))

@@ -1,0 +1,164 @@
+"""Postings as arrays: one index generation's term postings and field lengths, decoded once.
+
+Whoosh walks its posting lists one document at a time through a tree of Python
+matcher objects, which costs tens of milliseconds for common words over 50,000
+passages. Here a term's postings are read block by block straight into NumPy arrays
+(docnums, weights) and kept in a bounded cache for the life of the generation, so
+scoring and counting become a few vector operations. Nothing is keyed on query text:
+the cache holds index data, like an operating system's page cache.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from itertools import chain
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.reading import TermNotFound
+
+from ..index.schema import KIND_DOCUMENT
+
+CACHE_BYTES = 128 * 1024 * 1024  # decoded postings kept per worker, shared by its threads
+SCORED_FIELDS = ("title", "section", "text")
+POSITION_BITS = 20  # a passage has far fewer than a million words
+
+
+class StaleArrays(Exception):
+    """The arrays were closed because a newer generation replaced them."""
+
+
+@dataclass
+class TermPostings:
+    """Where a term occurs: sorted docnums, weights and (for phrases) docnum << 20 | position keys."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    keys: np.ndarray | None = None
+
+    @property
+    def nbytes(self) -> int:
+        """Return the memory the arrays take."""
+        return self.ids.nbytes + self.weights.nbytes + (self.keys.nbytes if self.keys is not None else 0)
+
+
+class GenerationArrays:
+    """Per-generation arrays: which document each docnum belongs to, field lengths, postings."""
+
+    def __init__(self, index):
+        self.source = index
+        searcher = self._searcher = index.searcher()
+        reader = searcher.reader()
+        self.generation = reader.generation()
+        self.size = reader.doc_count_all()
+        self.leaves = reader.leaf_readers()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._cache: OrderedDict = OrderedDict()
+        self._cached = 0
+        doc_id_column = list(reader.column_reader("doc_id")) if reader.has_column("doc_id") else [""] * self.size
+        records = {number: searcher.stored_fields(number) for number in searcher.document_numbers(kind=KIND_DOCUMENT)}
+        self.doc_ids = sorted(record["doc_id"] for record in records.values())
+        ordinal = {doc_id: number for number, doc_id in enumerate(self.doc_ids)}
+        self.records = [None] * len(self.doc_ids)
+        for record in records.values():
+            self.records[ordinal[record["doc_id"]]] = record
+        self._ordinal = ordinal
+        live = np.zeros(self.size, dtype=bool)
+        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.doc_of = np.array([ordinal.get(doc_id, -1) for doc_id in doc_id_column], dtype=np.int64)
+        self.doc_of[~live] = -1
+        for number in records:
+            self.doc_of[number] = -1  # document records are not passages
+        self.pages = np.array(list(reader.column_reader("page")) if reader.has_column("page") else [0] * self.size,
+                              dtype=np.int64)
+        self.lengths = {name: np.array([reader.doc_field_length(n, name, 1) for n in range(self.size)], dtype=np.float64)
+                        for name in SCORED_FIELDS}
+        self.live = live
+
+    def ordinal(self, doc_id: str) -> int | None:
+        """Return a document's number in these arrays, or None."""
+        return self._ordinal.get(doc_id)
+
+    def record(self, doc_id: str) -> dict | None:
+        """Return a document's stored record (fields and details), or None."""
+        ordinal = self._ordinal.get(doc_id)
+        return None if ordinal is None else self.records[ordinal]
+
+    def term(self, field: str, text: str, positions: bool = False) -> TermPostings:
+        """Return a term's postings across segments (deleted documents left out)."""
+        key = (field, text, positions)
+        with self._lock:  # Whoosh's posting reader seeks a shared file: one decoder at a time
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+                return found
+            if self._closed:
+                raise StaleArrays("the index generation was replaced")
+            found = self._cache[key] = self._read(field, text, positions)
+            self._cached += found.nbytes
+            while self._cached > CACHE_BYTES and len(self._cache) > 1:
+                _, dropped = self._cache.popitem(last=False)
+                self._cached -= dropped.nbytes
+            return found
+
+    def close(self) -> None:
+        """Close the generation's own searcher (after any decoding in progress)."""
+        with self._lock:
+            self._closed = True
+            self._searcher.close()
+
+    def _read(self, field: str, text: str, positions: bool) -> TermPostings:
+        """Decode every block of a term's posting lists into arrays."""
+        ids: list[int] = []
+        weights: list[float] = []
+        values: list | None = [] if positions else None
+        for leaf, offset in self.leaves:
+            try:
+                matcher = leaf.postings(field, text)
+            except TermNotFound:
+                continue
+            matcher = getattr(matcher, "child", matcher)  # a FilterMatcher over deletions: filtered below
+            leaf_ids, leaf_weights, leaf_values = _decode_blocks(matcher, positions)
+            ids.extend(number + offset for number in leaf_ids) if offset else ids.extend(leaf_ids)
+            weights.extend(leaf_weights)
+            if values is not None:
+                decode = leaf.schema[field].format.decode_positions
+                values.extend(decode(value) for value in leaf_values)
+        id_array = np.array(ids, dtype=np.int32)  # docnums and Whoosh's float32 weights, stored exactly
+        weight_array = np.array(weights, dtype=np.float32)
+        if len(id_array) and not self.live[id_array].all():
+            keep = self.live[id_array]
+            id_array, weight_array = id_array[keep], weight_array[keep]
+            values = [value for value, kept in zip(values, keep) if kept] if values is not None else None
+        if values is None:
+            return TermPostings(id_array, weight_array)
+        counts = np.fromiter((len(value) for value in values), dtype=np.int64, count=len(values))
+        flat = np.fromiter(chain.from_iterable(values), dtype=np.int64, count=int(counts.sum()))
+        return TermPostings(id_array, weight_array, (np.repeat(id_array.astype(np.int64), counts) << POSITION_BITS) | flat)
+
+
+def _decode_blocks(matcher, positions: bool) -> tuple[list, list, list]:
+    """Read a Whoosh leaf matcher's blocks whole rather than posting by posting."""
+    ids: list = []
+    weights: list = []
+    values: list = []
+    if not hasattr(matcher, "_read_ids"):  # not the whoosh3 codec: take the slow, public way
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            if positions:
+                values.append(matcher.value())
+            matcher.next()
+        return ids, weights, values
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        ids.extend(matcher._ids)
+        weights.extend(matcher._weights)
+        if positions:
+            matcher._read_values()
+            values.extend(matcher._values)
+        matcher._next_block()
+    return ids, weights, values
