@@ -137,11 +137,15 @@ def test_a_killed_run_leaves_the_index_searchable_and_the_next_run_finishes(big_
     live = current_generation(big_settings.index_dir)
     new_files = 0
     if not rebuild:
+        # Forty-page files, so that the run is still extracting when it is killed even on a fast machine.
+        source = make_pdf(big_settings.corpus_dir.parent / "long.pdf",
+                          [f"Page {page} of a long paper on community anchors and local spending. " * 25 for page in range(40)],
+                          title="Long paper")
         for number in range(40):
-            shutil.copy(big_settings.corpus_dir / "bulk" / "paper-000.pdf", big_settings.corpus_dir / "bulk" / f"new-{number}.pdf")
+            shutil.copy(source, big_settings.corpus_dir / "bulk" / f"new-{number}.pdf")
         new_files = 40
     run = start_indexer(big_settings, *(["--rebuild"] if rebuild else []))
-    wait_for_progress(big_settings, run, done=3)
+    wait_for_progress(big_settings, run, done=1)
     os.killpg(run.pid, signal.SIGKILL)
     run.communicate()
     assert read_run_status(big_settings.index_dir)["state"] == "interrupted"
