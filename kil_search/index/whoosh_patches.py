@@ -1,17 +1,28 @@
-"""One fix to whoosh-reloaded 2.7.5, applied when the index package is imported.
+"""Fixes to whoosh-reloaded 2.7.5, applied when the index package is imported.
 
-With plain (non-compound) segment files, Whoosh's per-document reader asks the file
-system whether a field's length column exists on *every* call for a field that has none
-(such as `spell_text`): one os.stat per posting while a commit writes the postings, about
-half of the commit's time. A segment's files never change once written, so the answer
-(column reader or none) is remembered like a found column already was.
+1. With plain (non-compound) segment files, Whoosh's per-document reader asks the file
+   system whether a field's length column exists on *every* call for a field that has none:
+   one os.stat per posting while a commit writes the postings. A segment's files never
+   change once written, so the answer (column reader or none) is remembered like a found
+   column already was.
+2. While a commit writes the postings it looks up the field length of every posting's
+   document in the new segment's length column, one file read per posting. The lengths of a
+   field are now decoded once into a list and looked up there.
+3. The posting pool and the postings writer checked the types of every posting (five
+   isinstance calls each) and the pool estimated sizes term by term; our writer gives them
+   bytes and numbers only, so the checks are dropped and the same estimate is one sum.
 """
 
 from __future__ import annotations
 
+from whoosh import writing
 from whoosh.codec import whoosh3
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.util.numeric import byte_to_length
 
-_ORIGINAL = whoosh3.W3PerDocReader._cached_reader
+# PostingPool's size estimate of one buffered posting, less the lengths of its strings:
+# tuple 28 + 4 * 5, str 21, bytes 26, docnum 18, weight 16, value 21.
+_POSTING_OVERHEAD = 28 + 4 * 5 + 21 + 26 + 18 + 16 + 21
 
 
 def _cached_reader(self, fieldname, column):
@@ -25,6 +36,50 @@ def _cached_reader(self, fieldname, column):
     return reader
 
 
+def _doc_field_length(self, docnum, fieldname, default=0):
+    """Return a document's length in a field (as Whoosh does: None for a length byte of 0)."""
+    if docnum > self._doccount:
+        raise IndexError("Asked for docnum %r of %d" % (docnum, self._doccount))
+    decoded = self.__dict__.setdefault("_kil_lengths", {})
+    lengths = decoded.get(fieldname, False)
+    if lengths is False:
+        reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        lengths = None if reader is None else [byte_to_length(value) if value else None for value in reader]
+        decoded[fieldname] = lengths
+    if lengths is None:
+        return default
+    return lengths[docnum]
+
+
+def _pool_add(self, item):
+    """Buffer one posting (fieldname, term bytes, docnum, weight, value bytes)."""
+    self.fieldnames.add(item[0])
+    self.currentsize += _POSTING_OVERHEAD + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
+    if self.currentsize > self.limit:
+        self.save()
+    self.current.append(item)
+
+
+def _add_posting(self, id_, weight, vbytes, length=None):
+    """Buffer one posting of the current term (W3PostingsWriter.add_posting less its asserts)."""
+    if len(self._ids) >= self._blocklimit:
+        self._write_block()
+    self._ids.append(id_)
+    self._weights.append(weight)
+    if weight > self._maxweight:
+        self._maxweight = weight
+    if vbytes:
+        self._values.append(vbytes)
+    if length:
+        if self._minlength is None or length < self._minlength:
+            self._minlength = length
+        if length > self._maxlength:
+            self._maxlength = length
+
+
 def apply() -> None:
-    """Install the fix (idempotent)."""
+    """Install the fixes (idempotent)."""
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
+    whoosh3.W3PerDocReader.doc_field_length = _doc_field_length
+    writing.PostingPool.add = _pool_add
+    whoosh3.W3PostingsWriter.add_posting = _add_posting

@@ -8,6 +8,7 @@ from whoosh.index import LockError
 
 from ..errors import IndexBusyError
 from ..models import Document
+from .analysis import count_words
 from .passages import Passage, split_document
 from .schema import KIND_DOCUMENT, KIND_PASSAGE
 
@@ -61,7 +62,9 @@ class IndexWriter:
             "source_url": fields["source_url"],
         }
         passages = split_document(document) if passages is None else passages
-        for passage in passages:
+        words = count_words(passage.text for passage in passages)
+        for number, passage in enumerate(passages):
+            extra = {"words": words} if number == 0 and words else {}
             self._writer.add_document(
                 record_id=f"{doc_id}#{passage.page}.{passage.part}",
                 kind=KIND_PASSAGE,
@@ -77,6 +80,7 @@ class IndexWriter:
                 case_title=passage.case_title,
                 case_place=passage.case_place,
                 **shared,
+                **extra,
             )
         record = {key: value for key, value in shared.items() if key != "title"}
         self._writer.add_document(

@@ -1,6 +1,6 @@
 """Did you mean: replace words the index has never seen by the closest frequent word it has.
 
-Uses the `spell_text` field Whoosh keeps beside the stemmed `text` field: every word of every
+Uses the index's `words` field (kil_search.index.analysis.WordCounts): every word of every
 passage, unstemmed, counted once per passage. The service shows a correction only when it
 finds more documents than what was typed.
 """
@@ -16,7 +16,7 @@ MIN_WORD_LENGTH = 4
 # Longer strings are not misspelt words, and each letter costs the Levenshtein automaton more:
 # a 10,000-letter "word" took 4.6 s to look up.
 MAX_WORD_LENGTH = 30
-SPELLING_FIELD = "spell_text"
+SPELLING_FIELD = "words"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _OPERATORS = {"AND", "OR", "NOT"}
 
@@ -24,7 +24,6 @@ _OPERATORS = {"AND", "OR", "NOT"}
 def correct_query(searcher, text: str) -> str | None:
     """Return text with each unknown word corrected (the first MAX_TERMS of them), or None when nothing changes."""
     reader = searcher.reader()
-    corrector = searcher.corrector("text")
     changed = False
     lookups = 0
 
@@ -37,8 +36,7 @@ def correct_query(searcher, text: str) -> str | None:
         if reader.frequency(SPELLING_FIELD, lower) > 0:
             return word
         lookups += 1
-        # Whoosh ranks its candidates by frequency in the stemmed field only: rank by distance here.
-        candidates = corrector.suggest(lower, limit=50, maxdist=2, prefix=1)
+        candidates = list(reader.terms_within(SPELLING_FIELD, lower, 2, prefix=1))
         if not candidates:
             return word
         best = min(candidates, key=lambda candidate: (_distance(lower, candidate), -reader.frequency(SPELLING_FIELD, candidate), candidate))

@@ -1,0 +1,146 @@
+"""Index-time analysis without Whoosh's per-token generator chain.
+
+Whoosh analyses a field value through a chain of generators that pass one Token object
+along per word (tokenizer, lower case, stop words, stemmer), then groups positions per term
+in its format. On a full build that chain was the biggest share of the indexer's own CPU.
+`FastText` gives Whoosh exactly the same postings (the same terms, positions, weights and
+encoded bytes as `StemmingAnalyzer` with the `Positions` format: tests compare them) from one
+list comprehension per value, and remembers the postings of short values such as titles and
+section headings, which every passage of a document repeats. Queries and highlighting keep
+using the Whoosh analyzer of the field.
+
+`WordCounts` replaces Whoosh's separate spelling field: the unstemmed words of a document with
+the number of its passages that contain them, given ready-counted instead of analysed again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pickle import dumps
+
+from whoosh import formats
+from whoosh.analysis import STOP_WORDS, SimpleAnalyzer, StemmingAnalyzer
+from whoosh.analysis.tokenizers import default_pattern
+from whoosh.fields import TEXT, FieldType
+from whoosh.lang.porter import stem
+from whoosh.system import pack_uint
+
+# The tokenizer's pattern with its group made non-capturing, so findall returns whole words.
+_WORD = re.compile(default_pattern.pattern.replace("(\\.?", "(?:\\.?"), default_pattern.flags)
+_STOPS = frozenset(STOP_WORDS)
+_MIN_WORD = 2  # StemmingAnalyzer's minsize
+_SHORT_VALUE = 300  # values up to this long (titles, headings) have their postings remembered
+_MAX_REMEMBERED = 20_000
+_MAX_STEMS = 200_000
+
+_stems: dict[str, str] = {}
+
+
+def _stem(word: str) -> str:
+    """Return the Porter stem of a lower-case word, remembered."""
+    stemmed = _stems.get(word)
+    if stemmed is None:
+        if len(_stems) >= _MAX_STEMS:
+            _stems.clear()
+        stemmed = _stems[word] = stem(word)
+    return stemmed
+
+
+def kept_words(text: str) -> tuple[int, list[str]]:
+    """Return (position of the first kept word, the lower-case words left after stop words).
+
+    Whoosh's StopFilter renumbers positions: the first kept word keeps its place among all
+    words, each later kept word comes one after the one before.
+    """
+    words = [word.lower() for word in _WORD.findall(text)]
+    first = 0
+    for first, word in enumerate(words):
+        if len(word) >= _MIN_WORD and word not in _STOPS:
+            break
+    else:
+        return 0, []
+    return first, [word for word in words[first:] if len(word) >= _MIN_WORD and word not in _STOPS]
+
+
+def _encode_positions(positions: list[int]) -> bytes:
+    """Encode positions exactly as whoosh.formats.Positions.encode does."""
+    deltas = [positions[0]] + [after - before for before, after in zip(positions, positions[1:])]
+    return pack_uint(len(deltas)) + dumps(deltas, 2)
+
+
+def position_postings(text: str, field_boost: float) -> list[tuple[bytes, int, float, bytes]]:
+    """Return (term bytes, frequency, weight, encoded positions) per stemmed term of text."""
+    first, words = kept_words(text)
+    positions: dict[str, list[int]] = {}
+    for offset, word in enumerate(words, start=first):
+        term = _stem(word)
+        found = positions.get(term)
+        if found is None:
+            positions[term] = [offset]
+        else:
+            found.append(offset)
+    return [(term.encode("utf-8"), len(found), len(found) * field_boost, _encode_positions(found))
+            for term, found in positions.items()]
+
+
+class FastText(TEXT):
+    """A TEXT field for StemmingAnalyzer with positions, indexed without the generator chain."""
+
+    def __init__(self, **kwargs):
+        super().__init__(analyzer=StemmingAnalyzer(), phrase=True, **kwargs)
+        self._remembered: dict[str, list] = {}
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_remembered", None)  # the schema is pickled into the index: no cache in it
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._remembered = {}
+
+    def index(self, value, **kwargs):
+        """Return the postings of value, as TEXT.index would."""
+        if kwargs or not isinstance(value, str):
+            return super().index(value, **kwargs)
+        if len(value) > _SHORT_VALUE:
+            return position_postings(value, self.format.field_boost)
+        postings = self._remembered.get(value)
+        if postings is None:
+            if len(self._remembered) >= _MAX_REMEMBERED:
+                self._remembered.clear()
+            postings = self._remembered[value] = position_postings(value, self.format.field_boost)
+        return postings
+
+
+def passage_words(text: str) -> set[str]:
+    """Return the distinct unstemmed words of text that the spelling aids know."""
+    words = set(map(str.lower, _WORD.findall(text)))
+    words -= _STOPS
+    return {word for word in words if len(word) >= _MIN_WORD}
+
+
+def count_words(texts) -> Counter:
+    """Return, for each word, how many of the texts contain it."""
+    counts: Counter = Counter()
+    for text in texts:
+        counts.update(passage_words(text))
+    return counts
+
+
+class WordCounts(FieldType):
+    """Unstemmed words with counts, given as a {word: count} mapping; not scored, not stored."""
+
+    def __init__(self):
+        self.format = formats.Frequency()
+        self.analyzer = SimpleAnalyzer()  # only for parsing a query against this field
+        self.scorable = False
+        self.stored = False
+        self.unique = False
+        self.vector = None
+        self.column_type = None
+
+    def index(self, value, **kwargs):
+        """Return one posting per word: (word bytes, count, count, encoded count)."""
+        return [(word.encode("utf-8"), count, float(count), pack_uint(count)) for word, count in value.items()]

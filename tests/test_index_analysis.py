@@ -1,0 +1,66 @@
+"""The indexer's fast analysis gives Whoosh exactly the postings its own analyzer would."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import TEXT
+
+from builders import make_pdf
+from conftest import write_small_corpus
+from kil_search.config import load_settings
+from kil_search.extract import extract_file
+from kil_search.index.analysis import FastText, count_words, passage_words
+from kil_search.indexing import run_index
+from kil_search.search import SearchService
+
+ODD_TEXTS = [
+    "",
+    "a",
+    "The of and",  # stop words only
+    "the the Council's plan",  # positions after leading stop words
+    "e.g. U.K. co-operative 3.5% £20m don't naïve straße İstanbul ŁÓDŹ",
+    "of the council’s 2,000 ** *star* x.y.z 10.5.3",
+    "Commissioning commissioners commission COMMISSIONED, commissioning!",
+    "line one\nline two\tthree\x0cfour",
+    "ﬁnance ﬂow Ⅻ ½ 2² ①",  # ligatures and compatibility characters
+    "word " * 400,  # long enough not to be remembered
+]
+
+
+def _whoosh_postings(text: str, boost: float) -> list:
+    return sorted(TEXT(analyzer=StemmingAnalyzer(), field_boost=boost).index(text))
+
+
+@pytest.mark.parametrize("boost", [1.0, 1.3, 2.0])
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_fast_text_postings_equal_whooshs(text, boost):
+    field = FastText(field_boost=boost)
+    assert sorted(field.index(text)) == _whoosh_postings(text, boost)
+    assert sorted(field.index(text)) == _whoosh_postings(text, boost)  # remembered short values too
+
+
+def test_fast_text_postings_equal_whooshs_on_real_pages(tmp_path):
+    pages = [f"Page {n}: The council's Community Right to Bid lets groups nominate an asset of community value; "
+             f"{n * 7} per cent of commissioners (e.g. in Kirklees) said so." for n in range(1, 6)]
+    document = extract_file(make_pdf(tmp_path / "paper.pdf", pages, title="A paper"))
+    for page in document.pages:
+        assert sorted(FastText().index(page.text)) == _whoosh_postings(page.text, 1.0)
+
+
+def test_word_counts_count_passages_not_occurrences():
+    counts = count_words(["Allotments and allotments", "More allotments here", "Nothing else"])
+    assert counts["allotments"] == 2 and counts["nothing"] == 1
+    assert "and" not in counts and "a" not in passage_words("a b c")
+
+
+def test_phrases_and_stemming_still_match_after_indexing(tmp_path):
+    corpus = write_small_corpus(tmp_path / "corpus")
+    make_pdf(corpus / "ledger.pdf", ["The Community Right to Bid was used by the Fairfield tenants in 2019."],
+             title="Fairfield ledger")
+    settings = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    run_index(settings)
+    service = SearchService(settings.index_dir)
+    assert [hit.title for hit in service.search('"community right to bid"').results] == ["Fairfield ledger"]
+    assert [hit.title for hit in service.search("tenant fairfields").results] == ["Fairfield ledger"]
+    assert service.search('"right community bid"').total == 0
