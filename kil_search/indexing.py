@@ -106,7 +106,7 @@ def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
     if not (to_extract or removed or touched or summary.rebuilt):
         _count(target, summary)  # nothing changed: no writer, no commit, no segment merge
         return summary
-    with IndexWriter(target) as writer:
+    with IndexWriter(target, staged=summary.rebuilt) as writer:
         for doc_id in removed:
             writer.delete_document(doc_id)
             summary.removed.append(doc_id)
@@ -117,6 +117,7 @@ def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
         for result in results:
             item = by_path[result.path]
             _store_result(writer, item, result, catalog.get(item.doc_id, CatalogEntry()), summary)
+            writer.commit_stage_if_due()  # a rebuild only: its generation is not live yet
             progress("file", item.doc_id)
     if summary.rebuilt:
         publish_generation(index_dir, generation)

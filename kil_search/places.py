@@ -120,11 +120,12 @@ class Gazetteer:
         tokens = list(_TOKEN.finditer(text))
         words = ["and" if token.group() == "&" else token.group().lower() for token in tokens]
         found: list[tuple[PlaceMention, bool]] = []
-        index = 0
-        while index < len(tokens):
+        free_from = 0  # a name found covers its words: the next one starts after it
+        for index in [index for index, word in enumerate(words) if word in self._longest]:
+            if index < free_from:
+                continue
             match = self._longest_name_at(text, tokens, words, index)
             if match is None:
-                index += 1
                 continue
             length, code = match
             first, last = tokens[index], tokens[index + length - 1]
@@ -132,7 +133,7 @@ class Gazetteer:
             sure = code in known or key not in self._ambiguous \
                 or _has_context(text, tokens, index, length, key in self._council_word_only)
             found.append((PlaceMention(code, first.start(), last.end()), sure))
-            index += length
+            free_from = index + length
         return _accept_lists(text, found)
 
     def _longest_name_at(self, text: str, tokens: list, words: list[str], index: int) -> tuple[int, str] | None:

@@ -126,3 +126,19 @@ def test_schema_version_change_rebuilds(settings, built_index, monkeypatch):
     monkeypatch.setattr(store, "SCHEMA_VERSION", 999)
     summary = run_index(settings)
     assert summary.rebuilt and len(summary.indexed) == 3
+
+
+def test_a_rebuild_committed_in_stages_finds_what_one_commit_finds(settings, monkeypatch):
+    for number in range(12):
+        make_pdf(settings.corpus_dir / f"stage-{number:02d}.pdf",
+                 [f"Report {number} on allotments in Oldham.", f"Page two of report {number}: community shares."],
+                 title=f"Stage report {number:02d}")
+    one_commit = run_index(settings)
+    queries = ("allotments oldham", '"community shares"', "neighbourhood care")
+    expected = {query: (SearchService(settings.index_dir).search(query).total, titles(settings, query)) for query in queries}
+    monkeypatch.setattr("kil_search.index.writer.STAGE_PASSAGES", 4)
+    staged = run_index(settings, rebuild=True)
+    assert len(list((settings.index_dir / "current").glob("*.trm"))) > 2  # several stages were committed
+    assert (staged.documents, staged.passages) == (one_commit.documents, one_commit.passages)
+    assert {query: (SearchService(settings.index_dir).search(query).total, titles(settings, query)) for query in queries} == expected
+    assert expected["allotments oldham"][0] == 12
