@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -31,18 +32,24 @@ def get_json(url: str, timeout: float = 10.0):
 
 @contextmanager
 def running_server(corpus_dir: Path, index_dir: Path, workers: int = 2, extra_env: dict | None = None):
-    """Run `kil-search serve` until the block ends; yield its base URL."""
+    """Run `kil-search serve` until the block ends; yield its base URL.
+
+    The server's output goes to a file (a pipe nobody reads fills up and blocks the server's
+    logging, and with it every thread that logs). When the block ends, any traceback the
+    server logged fails the test: a logged exception is an error page some user saw.
+    """
     port = free_port()
     env = {**os.environ, "KIL_CORPUS_DIR": str(corpus_dir), "KIL_INDEX_DIR": str(index_dir), **(extra_env or {})}
     command = [sys.executable, "-m", "kil_search.cli", "serve", "--port", str(port), "--workers", str(workers)]
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    log = tempfile.NamedTemporaryFile(prefix="kil-serve-", suffix=".log", delete=False)
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
+    failed = False
     try:
         deadline = time.monotonic() + 120
         while True:
             if process.poll() is not None:
-                output = process.stdout.read().decode("utf-8", "replace")
-                raise RuntimeError(f"server exited with {process.returncode}:\n{output}")
+                raise RuntimeError(f"server exited with {process.returncode}:\n{_read(log.name)}")
             try:
                 if get_json(f"{base}/healthz", timeout=2)["status"] == "ok":
                     break
@@ -52,6 +59,9 @@ def running_server(corpus_dir: Path, index_dir: Path, workers: int = 2, extra_en
                 raise RuntimeError("server did not become healthy in 120 s")
             time.sleep(0.2)
         yield base
+    except BaseException:
+        failed = True
+        raise
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -59,4 +69,14 @@ def running_server(corpus_dir: Path, index_dir: Path, workers: int = 2, extra_en
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        process.stdout.close()
+        log.close()
+        output = _read(log.name)
+        os.unlink(log.name)
+    if not failed and "Traceback (most recent call last)" in output:
+        raise AssertionError(f"the server logged an exception:\n{output[-6000:]}")
+
+
+def _read(path: str) -> str:
+    """Return a log file's text."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return handle.read()

@@ -13,6 +13,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
 from builders import make_pdf
 from conftest import write_small_corpus
@@ -160,3 +161,35 @@ def test_a_killed_run_leaves_the_index_searchable_and_the_next_run_finishes(big_
     assert summary.documents == 3 + COPIES + new_files
     assert [path for path in big_settings.index_dir.glob(f"{GENERATION_PREFIX}*")] == [live]
     assert read_run_status(big_settings.index_dir)["state"] == "finished"
+
+
+def test_a_search_begun_before_an_update_can_still_read_its_results(settings, built_index):
+    """Whoosh opens a segment's stored fields lazily; an update that merges segments must not delete them under it."""
+    service = SearchService(settings.index_dir)
+    searcher = service.searcher()  # opened, but no stored field read yet
+    first_titles = {number: None for number in searcher.document_numbers(kind="passage")}
+    for number in range(6):
+        make_pdf(settings.corpus_dir / f"update-{number}.pdf", [f"Update {number} about allotments."], title=f"Update {number}")
+        run_index(settings)  # each run commits a segment; once there are five, Whoosh merges the small ones
+    for number in first_titles:
+        first_titles[number] = searcher.stored_fields(number)["title"]
+    assert "Community care in practice" in first_titles.values()
+
+
+def test_files_of_merged_segments_are_deleted_once_old_enough(settings, built_index, monkeypatch):
+    def segment_files():
+        return {path.name for path in (settings.index_dir / "current").iterdir()
+                if path.name.startswith("MAIN_") and path.name != "MAIN_WRITELOCK"}
+
+    before = segment_files()
+    for number in range(6):
+        make_pdf(settings.corpus_dir / f"update-{number}.pdf", [f"Update {number} about allotments."], title=f"Update {number}")
+        run_index(settings)
+    assert before <= segment_files()  # merged away, but young: kept for readers still using them
+    monkeypatch.setattr("kil_search.index.whoosh_patches.RETAIN_SECONDS", 0)
+    make_pdf(settings.corpus_dir / "update-last.pdf", ["The last update."], title="Last update")
+    run_index(settings)
+    live = {segment.segment_id() for segment in whoosh_index.open_dir(str(settings.index_dir / "current"))._segments()}
+    assert {name.split(".")[0] for name in segment_files()} == live  # nothing left but what is in use
+    assert before - segment_files()  # the first segment was merged away and its files are gone
+    assert SearchService(settings.index_dir).search("allotments").total == 6

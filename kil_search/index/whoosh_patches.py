@@ -11,10 +11,19 @@
 3. The posting pool and the postings writer checked the types of every posting (five
    isinstance calls each) and the pool estimated sizes term by term; our writer gives them
    bytes and numbers only, so the checks are dropped and the same estimate is one sum.
+4. A commit deleted the files of segments it merged away at once. A reader opens a
+   segment's files lazily (stored fields on the first result it shows), so a search that
+   began just before an incremental commit could find its segment's files gone: the long
+   concurrency test saw "NoneType is not subscriptable" from stored_fields. Files no longer
+   in use are now deleted by a later commit once they are RETAIN_SECONDS old, long after any
+   reader (searchers are replaced within seconds of a change) has finished with them.
 """
 
 from __future__ import annotations
 
+import time
+
+from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -77,9 +86,34 @@ def _add_posting(self, id_, weight, vbytes, length=None):
             self._maxlength = length
 
 
+RETAIN_SECONDS = 600
+
+
+def _clean_files_later(storage, indexname, gen, segments):
+    """Delete index files no TOC of generation `gen` uses, once they are RETAIN_SECONDS old."""
+    current = {segment.segment_id() for segment in segments}
+    toc_pattern = whoosh_index.TOC._pattern(indexname)
+    segment_pattern = whoosh_index.TOC._segment_pattern(indexname)
+    cutoff = time.time() - RETAIN_SECONDS
+    for filename in list(storage):
+        if filename.startswith("."):
+            continue
+        toc = toc_pattern.match(filename)
+        segment = None if toc else segment_pattern.match(filename)
+        unused = (toc is not None and int(toc.group(1)) != gen) or (segment is not None and segment.group(1) not in current)
+        if not unused:
+            continue
+        try:
+            if storage.file_modified(filename) < cutoff:
+                storage.delete_file(filename)
+        except OSError:  # already gone, or still held open somewhere that forbids deleting
+            pass
+
+
 def apply() -> None:
     """Install the fixes (idempotent)."""
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
     whoosh3.W3PerDocReader.doc_field_length = _doc_field_length
     writing.PostingPool.add = _pool_add
     whoosh3.W3PostingsWriter.add_posting = _add_posting
+    whoosh_index.clean_files = _clean_files_later

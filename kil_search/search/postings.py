@@ -106,8 +106,9 @@ class GenerationArrays:
     def close(self) -> None:
         """Close the generation's own searcher (after any decoding in progress)."""
         with self._lock:
-            self._closed = True
-            self._searcher.close()
+            if not self._closed:
+                self._closed = True
+                self._searcher.close()
 
     def _read(self, field: str, text: str, positions: bool) -> TermPostings:
         """Decode every block of a term's posting lists into arrays."""

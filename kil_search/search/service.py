@@ -110,11 +110,25 @@ class SearchService:
         if arrays is not None and arrays[0] == key and arrays[1].source is index:
             return arrays[1]
         with self._arrays_lock:
-            if self._arrays is None or self._arrays[0] != key or self._arrays[1].source is not index:
-                if self._arrays is not None:
-                    self._arrays[1].close()
-                self._arrays = (key, GenerationArrays(index))
+            current = self._arrays
+            if current is not None and current[0] == key and current[1].source is index:
+                return current[1]
+            if current is not None and self._is_behind(index, key, current):
+                # This thread's searcher is older than the arrays (it refreshes within a second):
+                # callers see the mismatch and let Whoosh answer, rather than the threads closing
+                # each other's arrays back and forth.
+                return current[1]
+            self._arrays = None  # never left pointing at closed arrays, even if building fails
+            if current is not None:
+                current[1].close()
+            self._arrays = (key, GenerationArrays(index))
             return self._arrays[1]
+
+    def _is_behind(self, index, key, current) -> bool:
+        """True when (index, key) is an older view of the index than the current arrays'."""
+        if index is not self._index:  # the live index was reopened after a rebuild swapped in
+            return True
+        return current[1].source is index and key[1] < current[0][1]
 
     def close_retired(self) -> None:
         """Close the searchers this thread replaced; call when its request is over and nothing can use them."""
