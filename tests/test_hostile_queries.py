@@ -84,7 +84,7 @@ def figures():
         others = ", ".join(f"{route} {count:,}" for route, count in sorted(TALLY["routes"].items()) if route != "/api/search")
         robustness.record("hostile queries", f"{TALLY['queries']:,} generated queries (with hostile filters, sort and page "
                           f"arguments) to /api/search and each to one other GET route ({others}); {TALLY['requests']:,} "
-                          f"requests in all, slowest answer {TALLY['slowest'] * 1000:.0f} ms of CPU (bound {ANSWER_BOUND_SECONDS:g} s; "
+                          f"requests in all, slowest answer {TALLY['slowest'] * 1000:.0f} ms of CPU ({TALLY.get('slowest route')}; bound {ANSWER_BOUND_SECONDS:g} s; "
                           f"{TALLY['slowest wall'] * 1000:.0f} ms wall on a shared machine), no 5xx")
     if TALLY["server_queries"]:
         robustness.record("hostile queries, real server", f"{TALLY['server_queries']:,} queries through gunicorn, slowest "
@@ -111,7 +111,8 @@ def timed_get(client, route: str, query: dict):
     response = client.get(route, query_string=query)
     seconds, cpu_seconds = time.perf_counter() - started, time.thread_time() - started_cpu
     TALLY["requests"] += 1
-    TALLY["slowest"] = max(TALLY["slowest"], cpu_seconds)
+    if cpu_seconds > TALLY["slowest"]:
+        TALLY["slowest"], TALLY["slowest route"] = cpu_seconds, f"{route}, request {TALLY['requests']:,}"
     TALLY["slowest wall"] = max(TALLY["slowest wall"], seconds)
     assert cpu_seconds < ANSWER_BOUND_SECONDS, (route, query)
     return response
