@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from gunicorn.app.base import BaseApplication
 
 from .config import Settings
+
+log = logging.getLogger(__name__)
+# What a worker searches for before it takes its first request.
+WARM_UP_QUERY = "council services"
 
 
 class _Server(BaseApplication):
@@ -40,5 +46,20 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
+        "post_worker_init": _warm_up,
     }
     _Server(options, settings).run()
+
+
+def _warm_up(worker) -> None:
+    """Serve one results page inside a new worker before it accepts connections.
+
+    The first search of a worker reads the index generation's columns and document records
+    into arrays, builds the facet table and compiles the templates: a few hundred
+    milliseconds at 50,000 passages that the first visitor would otherwise wait for.
+    """
+    try:
+        with worker.wsgi.test_client() as client:
+            client.get("/search", query_string={"q": WARM_UP_QUERY})
+    except Exception as error:  # a missing or broken index is reported by the requests that need it
+        log.warning("worker warm-up failed: %s", error)
