@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .config import Settings
 from .enrich import enrich_document
@@ -114,7 +116,7 @@ def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
             writer.update_details(item.doc_id, known[item.doc_id], details)
         results = extract_in_workers(list(by_path), jobs=jobs, timeout=settings.extract_timeout,
                                      memory_limit_mb=settings.extract_memory_mb)
-        for result in results:
+        for result in _fed_in_background(results, depth=2 * jobs + 2):
             item = by_path[result.path]
             _store_result(writer, item, result, catalog.get(item.doc_id, CatalogEntry()), summary)
             writer.commit_stage_if_due()  # a rebuild only: its generation is not live yet
@@ -123,6 +125,62 @@ def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
         publish_generation(index_dir, generation)
     _count(whoosh_index.open_dir(str(generation)), summary)
     return summary
+
+
+class _Raised:
+    """An exception the feeding thread caught, to raise again in the writing thread."""
+
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+_FINISHED = object()
+
+
+def _fed_in_background(results: Iterator, depth: int) -> Iterator:
+    """Run the extraction loop in a thread while the caller writes what it yields.
+
+    A worker that finishes a file waits for the parent to hand it the next one. When the
+    parent did that between writing documents, both workers sat idle while a document was
+    analysed and written (a third of a full build). This thread hands out files and
+    collects results while the caller writes; at most `depth` results wait for it.
+    """
+    waiting: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                waiting.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def feed() -> None:
+        try:
+            for result in results:
+                if not put(result):
+                    break
+        except BaseException as error:  # handed to the writing thread, which raises it
+            put(_Raised(error))
+        finally:
+            results.close()  # stops and reaps the worker processes
+            put(_FINISHED)
+
+    thread = threading.Thread(target=feed, name="kil-extract-feed", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = waiting.get()
+            if item is _FINISHED:
+                return
+            if isinstance(item, _Raised):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)  # a file still extracting keeps it longer: its workers are daemons
 
 
 def _plan(files: list[CorpusFile], known: dict, catalog: dict, summary: IndexSummary):

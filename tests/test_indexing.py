@@ -142,3 +142,32 @@ def test_a_rebuild_committed_in_stages_finds_what_one_commit_finds(settings, mon
     assert (staged.documents, staged.passages) == (one_commit.documents, one_commit.passages)
     assert {query: (SearchService(settings.index_dir).search(query).total, titles(settings, query)) for query in queries} == expected
     assert expected["allotments oldham"][0] == 12
+
+
+def test_a_failure_while_writing_stops_the_workers_and_writes_nothing(settings, built_index, monkeypatch):
+    import multiprocessing
+
+    from kil_search.index.writer import IndexWriter
+
+    for number in range(8):
+        make_pdf(settings.corpus_dir / f"later-{number}.pdf", [f"Later paper {number} on allotments."], title=f"Later {number}")
+    original = IndexWriter.add_document
+    calls = []
+
+    def failing(self, doc_id, *args, **kwargs):
+        calls.append(doc_id)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return original(self, doc_id, *args, **kwargs)
+
+    monkeypatch.setattr(IndexWriter, "add_document", failing)
+    with pytest.raises(OSError, match="disk full"):
+        run_index(settings)
+    deadline = time.monotonic() + 10
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert multiprocessing.active_children() == []  # the extraction workers were stopped
+    assert titles(settings, "allotments") == []  # nothing of the failed run is searchable
+    monkeypatch.setattr(IndexWriter, "add_document", original)
+    assert len(run_index(settings).indexed) == 8
+    assert len(SearchService(settings.index_dir).search("allotments").results) == 8
