@@ -80,8 +80,15 @@ def time_http(targets: dict, queries: list[str], passes: int) -> tuple[dict[str,
     """Time a first pass (cold caches), then every query on every (client, path prefix) target, interleaved."""
     paths = [f"q={quote(query)}" for query in queries]
     timings: dict[str, list[float]] = {name: [] for name in targets}
-    for name, (client, prefix) in targets.items():
-        timings[f"{name}, first pass"] = [client.get(prefix + path) for path in paths]
+    # The first pass is interleaved too: run one target's whole first pass while another's
+    # connection sat idle and gunicorn closed that connection (keep-alive 2 s); the reconnect
+    # could land on the other worker, whose caches were still cold, and "warm" passes then
+    # measured first-pass costs. Each connection now stays on its worker from the first query.
+    for name in targets:
+        timings[f"{name}, first pass"] = []
+    for path in paths:
+        for name, (client, prefix) in targets.items():
+            timings[f"{name}, first pass"].append(client.get(prefix + path))
     for _ in range(passes):
         for path in paths:
             for name, (client, prefix) in targets.items():

@@ -142,3 +142,31 @@ def test_cli_search_takes_filters_and_says_what_it_did(finding_settings):
     assert "Did you mean: commissioning" in typo.output
     bad = runner.invoke(main, ["search", "--index", index, "care", "--filter", "nonsense"])
     assert bad.exit_code == 2 and "is not NAME=VALUE" in bad.output
+
+
+def test_a_long_facet_lists_the_most_frequent_values_and_counts_the_rest(tmp_path, monkeypatch):
+    from builders import make_pdf
+    from kil_search.config import load_settings
+    from kil_search.indexing import run_index
+    from kil_search.search import SearchService
+
+    monkeypatch.setattr("kil_search.search.facets.FACET_VALUE_LIMIT", 3)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    councils = ["Bradford", "Kirklees", "Oldham", "Rotherham", "Wirral", "Calderdale"]
+    for number, council in enumerate(councils):
+        # Bradford in every report, Kirklees in five, Oldham in four...: counts 6, 5, 4, 3, 2, 1.
+        named = " and ".join(councils[:len(councils) - number])
+        make_pdf(corpus / f"report-{number}.pdf", [f"Allotments in {named}."], title=f"Report {number}")
+    run_index(load_settings(corpus_dir=corpus, index_dir=tmp_path / "index"))
+    service = SearchService(tmp_path / "index")
+    place = next(facet for facet in service.search("allotments").facets if facet.name == "place")
+    assert [(value.label, value.count) for value in place.values] == [("Bradford", 6), ("Kirklees", 5), ("Oldham", 4)]
+    assert place.more == 3 and place.to_json()["more"] == 3
+    chosen = next(facet for facet in service.search("allotments", filters={"place": ["Calderdale"]}).facets
+                  if facet.name == "place")
+    assert "Calderdale" in [value.label for value in chosen.values if value.selected]  # a chosen value is always listed
+    from kil_search.web import create_app
+
+    page = create_app({"corpus_dir": corpus, "index_dir": tmp_path / "index"}).test_client().get("/search?q=allotments")
+    assert "3 more place values not listed" in page.get_data(as_text=True)

@@ -44,6 +44,9 @@ FACETS = (
     Facet("year", "year", "Year", multi=False),
 )
 FACET_NAMES = tuple(facet.name for facet in FACETS)
+# Values listed per facet (chosen ones always are): a library naming 450 councils would
+# otherwise send and draw 450 place checkboxes with every result page.
+FACET_VALUE_LIMIT = 40
 
 
 @dataclass
@@ -67,6 +70,7 @@ class FacetCounts:
     name: str
     label: str
     values: list[FacetValue] = field(default_factory=list)
+    more: int = 0  # values with results that are not listed (beyond FACET_VALUE_LIMIT)
 
     @property
     def selected(self) -> list[FacetValue]:
@@ -75,7 +79,8 @@ class FacetCounts:
 
     def to_json(self) -> dict:
         """Return the facet as plain data."""
-        return {"name": self.name, "label": self.label, "values": [value.to_json() for value in self.values]}
+        return {"name": self.name, "label": self.label, "values": [value.to_json() for value in self.values],
+                "more": self.more}
 
 
 def clean_filters(raw: Mapping[str, Iterable[str]]) -> Filters:
@@ -182,6 +187,12 @@ def _facet_counts(facet: Facet, counts: dict[str, int], filters: Filters, table:
                   gazetteer: Gazetteer) -> FacetCounts:
     """Label, order and mark the values of one facet."""
     selected_terms = {index_term(facet, value, gazetteer): value for value in filters.get(facet.name, ())}
+    more = 0
+    if facet.name not in ("year", "council_type") and len(counts) > FACET_VALUE_LIMIT:
+        # Most frequent first: only values that can make the list get labels (ties at the edge kept).
+        edge = sorted(counts.values(), reverse=True)[FACET_VALUE_LIMIT - 1]
+        kept = {term: count for term, count in counts.items() if count >= edge or term in selected_terms}
+        more, counts = len(counts) - len(kept), kept
     values = []
     for term, count in counts.items():
         value, label = _value_and_label(facet, term, table, gazetteer)
@@ -198,7 +209,12 @@ def _facet_counts(facet: Facet, counts: dict[str, int], filters: Filters, table:
         values.sort(key=lambda item: (-item.count, item.label.lower()))
     if facet.name == "case_study":
         values = [value for value in values if value.value == "yes"]
-    return FacetCounts(facet.name, facet.label, values)
+    listed = [value for value in values if value.selected] + [value for value in values if not value.selected]
+    if more or len(listed) > FACET_VALUE_LIMIT:
+        shown = {id(value) for value in listed[:max(FACET_VALUE_LIMIT, len(selected_terms))]}
+        more += sum(1 for value in values if id(value) not in shown)
+        values = [value for value in values if id(value) in shown]
+    return FacetCounts(facet.name, facet.label, values, more)
 
 
 def _value_and_label(facet: Facet, term: str, table: FacetTable, gazetteer: Gazetteer) -> tuple[str, str]:
