@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 from builders import make_pdf
 from conftest import write_small_corpus
 from servers import running_server
-from test_browser import CHROMIUM, CHROMIUM_ARGS
+from browsers import BROWSER_MARKS, browser, opened_page  # noqa: F401 (browser is a fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")]
+pytestmark = BROWSER_MARKS
 PASSWORD = "browser test password"
 
 
@@ -30,25 +30,10 @@ def server(tmp_path_factory):
         yield base, root
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1000, "height": 900})
-    opened = context.new_page()
-    errors = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    context.close()
-    assert errors == []
+    with opened_page(browser, 1000, 900) as opened:
+        yield opened
 
 
 def test_upload_reindex_and_find_the_new_document(server, page, tmp_path):

@@ -6,9 +6,9 @@ import pytest
 
 from finding_corpus import write_finding_corpus
 from servers import running_server
-from test_browser import CHROMIUM, CHROMIUM_ARGS
+from browsers import BROWSER_MARKS, browser  # noqa: F401 (browser is a fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -21,16 +21,6 @@ def server(tmp_path_factory):
     run_index(load_settings(corpus_dir=corpus, index_dir=root / "index", jobs=1))
     with running_server(corpus, root / "index", workers=1) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def open_page(browser, width):

@@ -22,7 +22,7 @@ from kil_search.indexing import run_index
 from kil_search.urls import web_address
 from kil_search.web import create_app
 from servers import running_server
-from test_browser import CHROMIUM, CHROMIUM_ARGS
+from browsers import BROWSER_MARKS, browser  # noqa: F401 (browser is a fixture)
 
 FLAG = "window.__pwned = (window.__pwned || 0) + 1"
 SCRIPT = f"<script>{FLAG}; alert(1)</script>"
@@ -62,7 +62,7 @@ DOM_CHECK = """() => {
   };
 }"""
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")]
+pytestmark = BROWSER_MARKS
 
 
 def write_hostile_corpus(root: Path) -> Path:
@@ -103,16 +103,6 @@ def site(tmp_path_factory):
     assert summary.failed == [] and summary.documents == 3
     with running_server(corpus, settings.index_dir, extra_env={"KIL_ADMIN_PASSWORD": PASSWORD}) as base:
         yield base, settings
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
