@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError
 
 from kil_search.errors import ExtractionError
+from kil_search.extract import pdf_content
 from kil_search.extract.running_lines import strip_running_lines
 from kil_search.models import Document, OutlineEntry, Page
 
@@ -22,6 +23,8 @@ from kil_search.models import Document, OutlineEntry, Page
 # pypdf logs every oddity of a malformed file as a warning; the reasons we care
 # about reach the Document as warnings or an ExtractionError instead.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
+# Page content streams are read by our tokenizer (same operations, about 3x faster).
+pdf_content.install()
 
 HEADER_SEARCH_BYTES = 1024  # readers accept "%PDF-" anywhere in the first KB
 MAX_REASON_CHARS = 200

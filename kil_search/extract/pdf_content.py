@@ -1,0 +1,243 @@
+"""A faster reader for PDF page content streams, giving pypdf exactly the operations it parses.
+
+Two thirds of pypdf's text extraction time goes into `ContentStream._parse_content_stream`,
+which reads a page's drawing instructions one byte at a time through a BytesIO. This module
+reads the same stream with one regular expression per token and builds the same pypdf
+objects (NumberObject, FloatObject, NameObject, strings made by pypdf's own
+create_string_object, ArrayObject) for the tokens nearly every page is made of: numbers,
+plain names, strings without escapes, hex strings, arrays and operators.
+
+Anything else (a dictionary operand, an escaped or nested string, a name with #xx, an
+inline image, true/false/null in an array, a malformed byte) is read by pypdf's own
+function at that offset of the same bytes, so its result, warnings and errors are pypdf's.
+A stream that could reach pypdf's parsing limits or contains anything like an indirect
+reference, and any stream on which this reader raises, is handed to pypdf's parser whole.
+tests/test_pdf_content.py compares the operations and the extracted text with pypdf's on
+every test PDF, on the sample corpus and on built streams full of the awkward cases.
+
+`install()` replaces the parser on pypdf's ContentStream class; it is called by the PDF
+extractor, so only extraction processes use it, and it does nothing when the pypdf
+installed lacks the private names it relies on.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+try:  # the private names this relies on (pypdf 6 and 7)
+    from pypdf._configuration import get_configuration
+    from pypdf.generic import ArrayObject, ContentStream, FloatObject, NameObject, NumberObject
+    from pypdf.generic._data_structures import read_object
+    from pypdf.generic._image_inline import read_inline_image
+    from pypdf.generic._utils import StreamParsingBudget, create_string_object
+except ImportError:  # pragma: no cover - another pypdf: keep its own parser
+    ContentStream = None  # type: ignore[assignment,misc]
+
+# One token after optional whitespace (pypdf's main loop skips NUL, TAB, LF, FF, CR, space).
+# Groups: 1 number, 2 plain name, 3 operator, 4 plain literal string, 5 hex string, 6 "[", 7 "]".
+_TOKEN = re.compile(
+    rb"[\x00\t\n\x0c\r ]*(?:"
+    rb"([+\-.0-9][+,\-.0-9]{0,17})(?![+,\-.0-9])"        # number: pypdf reads [+,-.0-9] runs
+    rb"|/([!\"$&'*-.0-;=?-Z\\^-z|~]{0,200})(?![^\t\n\x0b\x0c\r ()<>\[\]{}/%])"  # ASCII name, no '#'
+    rb"|([A-Za-z'\"][^\t\n\x0b\x0c\r ()<>\[\]{}/%]{0,80})(?![^\t\n\x0b\x0c\r ()<>\[\]{}/%])"
+    rb"|\(([^()\\]*)\)"
+    rb"|<([0-9A-Fa-f]*)>"
+    rb"|(\[)"
+    rb"|(\])"
+    rb")"
+)
+# Whitespace inside an array (pypdf: bytes.isspace() or PDF whitespace).
+_ARRAY_SPACE = re.compile(rb"[\x00\t\n\x0b\x0c\r ]*")
+# Anything pypdf could read as an indirect reference "n g R", which it cannot build here.
+_LOOKS_INDIRECT = re.compile(rb"[0-9][\x00\t\n\x0b\x0c\r ]+[0-9]+[\x00\t\n\x0b\x0c\r ]+R(?![A-Za-z])")
+
+_NUMBER, _NAME, _OPERATOR, _STRING, _HEX, _OPEN, _CLOSE = range(1, 8)
+
+
+class _Unsupported(Exception):
+    """This stream is left to pypdf's own parser."""
+
+
+def install() -> bool:
+    """Make pypdf parse content streams with this reader; return whether it is in use."""
+    if ContentStream is None or not hasattr(ContentStream, "_parse_content_stream"):
+        return False
+    if getattr(ContentStream._parse_content_stream, "_kil_fast", False):
+        return True
+    original = ContentStream._parse_content_stream
+
+    def _parse_content_stream(self: Any, stream: Any) -> None:
+        try:
+            data = stream.getvalue()
+            operations = parse_operations(data, self)
+        except Exception:  # pypdf decides: it parses the same bytes and raises its own errors
+            self._operations = []
+            return original(self, stream)
+        self._operations = operations
+
+    _parse_content_stream._kil_fast = True  # type: ignore[attr-defined]
+    _parse_content_stream._kil_original = original  # type: ignore[attr-defined]
+    ContentStream._parse_content_stream = _parse_content_stream
+    return True
+
+
+def uninstall() -> None:
+    """Give pypdf its own parser back (tests compare the two)."""
+    current = getattr(ContentStream, "_parse_content_stream", None) if ContentStream is not None else None
+    if current is not None and getattr(current, "_kil_fast", False):
+        ContentStream._parse_content_stream = current._kil_original
+
+
+def parse_operations(data: bytes, content: Any) -> list[tuple[Any, bytes]]:
+    """Return pypdf's (operands, operator) list for content-stream bytes; raise _Unsupported to defer."""
+    configuration = get_configuration()
+    budget_limit = configuration.stream_parsing_work_maximum_count
+    if len(data) * 2 >= budget_limit or _LOOKS_INDIRECT.search(data):
+        raise _Unsupported
+    reader = _Reader(data, content, configuration.array_maximum_element_count)
+    return reader.operations()
+
+
+class _Reader:
+    """One pass over one content stream."""
+
+    def __init__(self, data: bytes, content: Any, max_array: int) -> None:
+        self.data = data
+        self.encoding = content.forced_encoding
+        self.content = content
+        self.max_array = max_array
+        self._stream: io.BytesIO | None = None
+        self._budget: Any = None
+
+    def operations(self) -> list[tuple[Any, bytes]]:
+        data, match_token, encoding = self.data, _TOKEN.match, self.encoding
+        end = len(data)
+        operations: list[tuple[Any, bytes]] = []
+        operands: list[Any] = []
+        position = 0
+        while position < end:
+            match = match_token(data, position)
+            if match is None:  # trailing whitespace, or a token pypdf must read
+                position = self._other(operands, position)
+                continue
+            kind = match.lastindex
+            position = match.end()
+            if kind == _NUMBER:
+                if position >= end:  # pypdf's peek runs out: it reads the number another way
+                    raise _Unsupported
+                operands.append(_number(match.group(_NUMBER)))
+            elif kind == _OPERATOR:
+                operator = match.group(_OPERATOR)
+                if operator == b"BI":
+                    if operands:
+                        raise _Unsupported  # pypdf asserts here
+                    image = read_inline_image(content_stream=self.content, stream=self._at(position),
+                                              parsing_budget=self._parsing_budget())
+                    position = self._stream.tell()  # type: ignore[union-attr]
+                    operations.append((image, b"INLINE IMAGE"))
+                else:
+                    operations.append((operands, operator))
+                    operands = []
+            elif kind == _NAME:
+                operands.append(NameObject("/" + match.group(_NAME).decode("ascii")))
+            elif kind == _STRING:
+                operands.append(create_string_object(match.group(_STRING), encoding))
+            elif kind == _HEX:
+                operands.append(create_string_object(_hex_bytes(match.group(_HEX)), encoding))
+            elif kind == _OPEN:
+                array, position = self._array(position)
+                operands.append(array)
+            else:  # "]" outside an array: pypdf raises
+                raise _Unsupported
+        return operations
+
+    def _other(self, operands: list[Any], position: int) -> int:
+        """Read what the pattern does not cover at position; return the position after it."""
+        data, end = self.data, len(self.data)
+        while position < end and data[position] in b"\x00\t\n\x0c\r ":  # pypdf's main-loop whitespace
+            position += 1
+        if position >= end:
+            return end
+        first = data[position:position + 1]
+        if first == b"%":  # a comment runs to the end of its line
+            breaks = [index for index in (data.find(b"\r", position), data.find(b"\n", position)) if index >= 0]
+            return min(breaks) + 1 if breaks else end
+        if first.isalpha() or first in (b"'", b'"'):
+            raise _Unsupported  # an operator too long for the pattern: pypdf's limits apply
+        operands.append(read_object(self._at(position), None, self.encoding, parsing_budget=self._parsing_budget()))
+        return self._stream.tell()  # type: ignore[union-attr]
+
+    def _array(self, position: int) -> tuple[Any, int]:
+        """Read an array's elements after its "["; return it and the position after "]"."""
+        data, match_token, encoding = self.data, _TOKEN.match, self.encoding
+        end = len(data)
+        array = ArrayObject()
+        while True:
+            position = _ARRAY_SPACE.match(data, position).end()  # type: ignore[union-attr]
+            if position >= end:
+                return array, position  # pypdf ends an unterminated array at the end of data
+            first = data[position]
+            if first == 0x5D:  # "]"
+                return array, position + 1
+            if first == 0x25:  # "%": leave comments in arrays to pypdf
+                raise _Unsupported
+            if len(array) >= self.max_array:
+                raise _Unsupported
+            match = match_token(data, position)
+            kind = match.lastindex if match is not None else None
+            if kind == _NUMBER:
+                position = match.end()  # type: ignore[union-attr]
+                if position >= end:
+                    raise _Unsupported
+                array.append(_number(match.group(_NUMBER)))  # type: ignore[union-attr]
+            elif kind == _STRING:
+                array.append(create_string_object(match.group(_STRING), encoding))  # type: ignore[union-attr]
+                position = match.end()  # type: ignore[union-attr]
+            elif kind == _HEX:
+                array.append(create_string_object(_hex_bytes(match.group(_HEX)), encoding))  # type: ignore[union-attr]
+                position = match.end()  # type: ignore[union-attr]
+            elif kind == _NAME:
+                array.append(NameObject("/" + match.group(_NAME).decode("ascii")))  # type: ignore[union-attr]
+                position = match.end()  # type: ignore[union-attr]
+            elif kind == _OPEN:
+                inner, position = self._array(match.end())  # type: ignore[union-attr]
+                array.append(inner)
+            else:  # null, true, false, a dictionary, anything odd: pypdf reads it
+                if first == 0x6E:  # "n": pypdf's array reader has its own shortcut for null
+                    raise _Unsupported
+                array.append(read_object(self._at(position), None, encoding, parsing_budget=self._parsing_budget()))
+                position = self._stream.tell()  # type: ignore[union-attr]
+
+    def _at(self, position: int) -> io.BytesIO:
+        if self._stream is None:
+            self._stream = io.BytesIO(self.data)
+        self._stream.seek(position)
+        return self._stream
+
+    def _parsing_budget(self) -> Any:
+        if self._budget is None:
+            self._budget = StreamParsingBudget(remaining_budget=get_configuration().stream_parsing_work_maximum_count)
+        return self._budget
+
+
+def _number(token: bytes) -> Any:
+    """Build pypdf's number object for a number token (its constructors, minus a second conversion)."""
+    try:
+        if b"." in token:
+            return _new_float(FloatObject, float(token))
+        return _new_int(NumberObject, int(token))
+    except ValueError:  # malformed ("1.2.3", "--"): pypdf's constructors warn and use 0
+        return FloatObject(token) if b"." in token else NumberObject(token)
+
+
+_new_float = float.__new__
+_new_int = int.__new__
+
+
+def _hex_bytes(digits: bytes) -> bytes:
+    """Decode a hex string's digits as pypdf does (an odd last digit is followed by 0)."""
+    if len(digits) % 2:
+        digits += b"0"
+    return bytes.fromhex(digits.decode("ascii"))
