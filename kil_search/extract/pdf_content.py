@@ -2,10 +2,11 @@
 
 Two thirds of pypdf's text extraction time goes into `ContentStream._parse_content_stream`,
 which reads a page's drawing instructions one byte at a time through a BytesIO. This module
-reads the same stream with one regular expression per token and builds the same pypdf
-objects (NumberObject, FloatObject, NameObject, strings made by pypdf's own
-create_string_object, ArrayObject) for the tokens nearly every page is made of: numbers,
-plain names, strings without escapes, hex strings, arrays and operators.
+reads the same bytes with regular expressions and builds the same pypdf objects
+(NumberObject, FloatObject, NameObject, strings made by pypdf's own create_string_object or
+read_string_from_stream, ArrayObject) for the tokens nearly every page is made of: numbers,
+plain names, strings, hex strings, arrays and operators. A stream made only of those is read
+in one re.findall pass; any other is read token by token (_Reader).
 
 Anything else (a dictionary operand, an escaped or nested string, a name with #xx, an
 inline image, true/false/null in an array, a malformed byte) is read by pypdf's own
@@ -31,7 +32,7 @@ try:  # the private names this relies on (pypdf 6 and 7)
     from pypdf.generic import ArrayObject, ContentStream, FloatObject, NameObject, NumberObject
     from pypdf.generic._data_structures import read_object
     from pypdf.generic._image_inline import read_inline_image
-    from pypdf.generic._utils import StreamParsingBudget, create_string_object
+    from pypdf.generic._utils import StreamParsingBudget, create_string_object, read_string_from_stream
 except ImportError:  # pragma: no cover - another pypdf: keep its own parser
     ContentStream = None  # type: ignore[assignment,misc]
 
@@ -48,6 +49,21 @@ _TOKEN = re.compile(
     rb"|(\])"
     rb")"
 )
+# The same tokens for a whole stream at once (re.findall), each group keeping its delimiters so
+# no group is ever empty, and a last group for any other byte that is not whitespace.
+_PLAIN_TOKENS = re.compile(
+    rb"[\x00\t\n\x0c\r ]*(?:"
+    rb"([+\-.0-9][+,\-.0-9]{0,17})(?![+,\-.0-9])"
+    rb"|([A-Za-z'\"][^\t\n\x0b\x0c\r ()<>\[\]{}/%]{0,80})(?![^\t\n\x0b\x0c\r ()<>\[\]{}/%])"
+    rb"|(/[!\"$&'*-.0-;=?-Z\\^-z|~]{0,200})(?![^\t\n\x0b\x0c\r ()<>\[\]{}/%])"
+    rb"|(\([^()\\]*(?:\\[\s\S][^()\\]*)*\))"  # a string: escapes allowed, nested parentheses not
+    rb"|(<[0-9A-Fa-f]*>)"
+    rb"|(\[)"
+    rb"|(\])"
+    rb"|([^\x00\t\n\x0c\r ])"
+    rb")"
+)
+_NUMBER_BYTES = frozenset(b"+,-.0123456789")
 # Whitespace inside an array (pypdf: bytes.isspace() or PDF whitespace).
 _ARRAY_SPACE = re.compile(rb"[\x00\t\n\x0b\x0c\r ]*")
 # Anything pypdf could read as an indirect reference "n g R", which it cannot build here.
@@ -96,8 +112,55 @@ def parse_operations(data: bytes, content: Any) -> list[tuple[Any, bytes]]:
     budget_limit = configuration.stream_parsing_work_maximum_count
     if len(data) * 2 >= budget_limit or _LOOKS_INDIRECT.search(data):
         raise _Unsupported
+    if b"<<" not in data:  # else the plain pass would give up anyway
+        operations = _plain_operations(data, content.forced_encoding, configuration.array_maximum_element_count)
+        if operations is not None:
+            return operations
     reader = _Reader(data, content, configuration.array_maximum_element_count)
     return reader.operations()
+
+
+def _plain_operations(data: bytes, encoding: Any, max_array: int) -> list[tuple[Any, bytes]] | None:
+    """Read a stream made only of plain tokens in one regex pass; None if it holds anything else."""
+    if data.rstrip(b"\x00\t\n\x0c\r ")[-1:] and data.rstrip(b"\x00\t\n\x0c\r ")[-1] in _NUMBER_BYTES:
+        return None  # a number at the very end: pypdf reads it another way
+    operations: list[tuple[Any, bytes]] = []
+    operands: list[Any] = []
+    target = operands  # the list tokens go to: the operands, or the innermost open array
+    open_arrays: list[list[Any]] = []
+    for number, operator, name, string, hex_string, opening, closing, other in _PLAIN_TOKENS.findall(data):
+        if number:
+            target.append(_number(number))
+        elif operator:
+            if open_arrays or operator == b"BI":
+                return None  # true/false/null in an array, an error, or an inline image
+            operations.append((operands, operator))
+            operands = target = []
+        elif name:
+            target.append(NameObject(name.decode("ascii")))
+        elif string:
+            if b"\\" in string:  # pypdf's own reader decodes the escapes of this one string
+                target.append(read_string_from_stream(io.BytesIO(string), encoding))
+            else:
+                target.append(create_string_object(string[1:-1], encoding))
+        elif hex_string:
+            target.append(create_string_object(_hex_bytes(hex_string[1:-1]), encoding))
+        elif opening:
+            array = ArrayObject()
+            target.append(array)
+            open_arrays.append(target)
+            target = array
+        elif closing:
+            if not open_arrays:
+                return None
+            if len(target) > max_array:
+                return None
+            target = open_arrays.pop()
+        else:
+            return None
+    if open_arrays:
+        return None
+    return operations
 
 
 class _Reader:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 
 from ..errors import IndexBusyError
@@ -41,7 +42,7 @@ class IndexWriter:
             # Not compound: Whoosh copies a compound segment's files into memory for every
             # searcher it opens (about 90 MB per searcher at 50,000 passages); plain files
             # are read through the page cache instead.
-            return self._index.writer(limitmb=256, compound=False)
+            return self._index.writer(limitmb=256, compound=False, codec=W3Codec(compression=0))
         except LockError:
             raise IndexBusyError() from None
 
