@@ -64,6 +64,22 @@ def test_worker_crash_is_reported_and_later_files_still_done(files, monkeypatch)
     assert multiprocessing.active_children() == []
 
 
+def test_files_queued_behind_a_crash_or_a_hang_are_still_extracted_once(tmp_path, monkeypatch):
+    """A busy worker is sent its next file early; when it dies, that file goes to another worker."""
+    paths = [make_pdf(tmp_path / f"report-{number}.pdf", [f"Report {number} on community hubs."])
+             for number in range(8)]
+    monkeypatch.setenv(CRASH_HOOK_ENV, "report-1.pdf")
+    monkeypatch.setenv(SLEEP_HOOK_ENV, "report-4.pdf")
+    names = [result.path.name for result in extract_in_workers(paths, jobs=2, timeout=1.5)]
+    assert sorted(names) == sorted(path.name for path in paths)  # each file reported exactly once
+    results = run(paths, jobs=2, timeout=1.5)
+    assert results["report-1.pdf"].error == "worker crashed (exit code 3)"
+    assert results["report-4.pdf"].error == "timed out after 1.5 s"
+    for number in (0, 2, 3, 5, 6, 7):
+        assert f"Report {number}" in results[f"report-{number}.pdf"].document.pages[0].text
+    assert multiprocessing.active_children() == []
+
+
 def test_unsupported_and_missing_files_are_errors_not_crashes(tmp_path):
     (tmp_path / "notes.txt").write_text("plain text")
     results = run([tmp_path / "notes.txt", tmp_path / "gone.pdf"], jobs=1, timeout=30)

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from kil_search.extract import pdf_content
-from tests.builders import make_pdf
+from builders import make_pdf
 
 SHARED_PDFS = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "pdfs"
 SAMPLE_REPORTS = Path(__file__).resolve().parents[1] / "corpus" / "reports"

@@ -2,8 +2,10 @@
 
 pypdf can loop for ever, exhaust memory or (through C extensions) crash on a
 malformed file, so every extraction runs in a long-lived worker process: the
-parent hands each worker one path at a time, kills a worker that runs past the
-timeout or dies, reports that file and starts a fresh worker.
+parent hands each worker its file and, while enough work remains, the next one
+too (so a worker never waits for the parent between files); it kills a worker
+that runs past the timeout or dies, reports the file it was on, gives its queued
+file to another worker and starts a fresh one.
 
 Test hooks (read in the worker, so they work across processes): if the
 environment variable KIL_TEST_EXTRACT_SLEEP_ON equals a file's name, the worker
@@ -62,17 +64,26 @@ class _Worker:
         child_end.close()  # so the parent sees EOF when the worker dies
         self.ready = False
         self.path: Path | None = None
+        self.queued: Path | None = None  # sent, to start when the current file is done
         self.since = time.monotonic()  # start of the current job, or of the process while starting
 
     def assign(self, path: Path) -> bool:
-        """Send the worker its next file; return False if the worker has already gone."""
+        """Send the worker a file (its current one if idle, else its next); False if it has gone."""
         try:
             self.connection.send(str(path))
         except OSError:
             return False
-        self.path = path
-        self.since = time.monotonic()
+        if self.path is None:
+            self.path = path
+            self.since = time.monotonic()
+        else:
+            self.queued = path
         return True
+
+    def finish_current(self) -> None:
+        """The current file is done: the worker has started its queued one, if any."""
+        self.path, self.queued = self.queued, None
+        self.since = time.monotonic()
 
     def deadline(self, timeout: float) -> float:
         """Return when the current job (or the start-up) must be given up; never for an idle worker."""
@@ -118,18 +129,28 @@ def extract_in_workers(
     exhausted = False
 
     def feed() -> None:
-        """Top up the waiting files and hand one to every idle worker."""
+        """Top up the waiting files, hand one to every idle worker, and a next one to busy workers.
+
+        A queued file cannot be taken back, so the last `jobs` files are only given to idle
+        workers: a worker is never left idle while another holds two files at the end.
+        """
         nonlocal exhausted
-        while not exhausted and len(waiting) < jobs:
+        while not exhausted and len(waiting) < 2 * jobs:
             try:
                 waiting.append(Path(next(pending)))
             except StopIteration:
                 exhausted = True
-        for worker in [worker for worker in workers if worker.ready and worker.path is None]:
-            if waiting and not worker.assign(waiting[0]):
-                _remove(worker, workers)  # died while idle; a fresh one is started below
-            elif waiting:
+        ready = [worker for worker in workers if worker.ready]
+        for worker in [worker for worker in ready if worker.path is None] + [worker for worker in ready if
+                                                                          worker.path is not None]:
+            if not waiting or worker.queued is not None:
+                continue
+            if worker.path is not None and exhausted and len(waiting) <= jobs:
+                continue
+            if worker.assign(waiting[0]):
                 waiting.popleft()
+            elif worker.path is None:
+                _remove(worker, workers)  # died while idle; a fresh one is started below
 
     try:
         while True:
@@ -144,15 +165,18 @@ def extract_in_workers(
                     _remove(worker, workers)
                 if not workers:
                     return
-            finished = _collect(workers, timeout)
+            finished = _collect(workers, timeout, waiting)
             feed()  # before yielding: workers keep extracting while the caller indexes these results
             yield from finished
     finally:
         _shutdown(workers)
 
 
-def _collect(workers: list[_Worker], timeout: float) -> list[ExtractionResult]:
-    """Wait for the next message, death or deadline; return the files that finished."""
+def _collect(workers: list[_Worker], timeout: float, waiting: deque[Path]) -> list[ExtractionResult]:
+    """Wait for the next message, death or deadline; return the files that finished.
+
+    A worker that is removed gives its queued file back to the front of `waiting`.
+    """
     finished: list[ExtractionResult] = []
     next_deadline = min(worker.deadline(timeout) for worker in workers)
     wait_seconds = None if next_deadline == float("inf") else max(0.0, next_deadline - time.monotonic())
@@ -163,6 +187,7 @@ def _collect(workers: list[_Worker], timeout: float) -> list[ExtractionResult]:
             try:
                 message = worker.connection.recv()
             except (EOFError, OSError):
+                _requeue(worker, waiting)
                 finished.extend(_replace_dead(worker, workers))
                 continue
             if message == ("ready",):
@@ -170,7 +195,7 @@ def _collect(workers: list[_Worker], timeout: float) -> list[ExtractionResult]:
                 continue
             _, document, error = message
             finished.append(ExtractionResult(worker.path, document, error, time.monotonic() - worker.since))
-            worker.path = None
+            worker.finish_current()
     now = time.monotonic()
     for worker in list(workers):
         if now < worker.deadline(timeout):
@@ -180,8 +205,16 @@ def _collect(workers: list[_Worker], timeout: float) -> list[ExtractionResult]:
             raise WorkerStartError(f"extraction worker did not start within {WORKER_START_TIMEOUT:g} s")
         logger.warning("%s: extraction timed out after %g s; restarting its worker", worker.path, timeout)
         finished.append(ExtractionResult(worker.path, None, f"timed out after {timeout:g} s", now - worker.since))
+        _requeue(worker, waiting)
         _remove(worker, workers)
     return finished
+
+
+def _requeue(worker: _Worker, waiting: deque[Path]) -> None:
+    """Put a removed worker's queued file back at the front of the waiting files."""
+    if worker.queued is not None:
+        waiting.appendleft(worker.queued)
+        worker.queued = None
 
 
 def _replace_dead(worker: _Worker, workers: list[_Worker]) -> list[ExtractionResult]:
