@@ -47,6 +47,25 @@ def _parse(data: bytes, fast: bool):
         return ("raised", type(error).__name__, str(error))
 
 
+def _texts(path: Path, fast: bool) -> list:
+    """Every page's text from one PDF as our extractor asks for it (or what went wrong)."""
+    (pdf_content.install if fast else pdf_content.uninstall)()
+    found = []
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        for page in reader.pages:
+            try:
+                with pdf_content.text_only():
+                    found.append(page.extract_text())
+            except Exception as error:
+                found.append(("raised", type(error).__name__))
+    except Exception as error:
+        found.append(("raised", type(error).__name__))
+    return found
+
+
 def _pages(path: Path, fast: bool) -> list:
     """Every page's text and operations from one PDF (or what went wrong)."""
     (pdf_content.install if fast else pdf_content.uninstall)()
@@ -134,6 +153,43 @@ def test_real_pdfs_give_the_same_text_and_operations(folder):
         assert len(fast) == len(stock), path.name
         for number, (ours, theirs) in enumerate(zip(fast, stock), start=1):
             assert _same(ours, theirs), f"{path.name} page {number}"
+
+
+@pytest.mark.parametrize("folder", [SHARED_PDFS, SAMPLE_REPORTS], ids=["real-world", "sample-reports"])
+def test_text_only_reading_gives_the_same_text(folder):
+    """Leaving out drawing operands changes no page's extracted text."""
+    paths = sorted(folder.glob("*.pdf"))
+    if not paths:
+        pytest.skip(f"no PDFs at {folder}")
+    for path in paths:
+        assert _texts(path, fast=True) == _texts(path, fast=False), path.name
+
+
+def test_text_only_reading_drops_only_drawing_operands():
+    data = b"0.5 0.5 0.5 rg 10 20 m 30 40 l 1 2 3 4 5 6 c f BT /F1 12 Tf 72 700 Td [(a) 5 (b)] TJ ET 1 0 0 1 5 5 cm"
+    stock = _parse(data, fast=False)
+    with pdf_content.text_only():
+        ours = _parse(data, fast=True)
+    assert [operator for _, operator in ours] == [operator for _, operator in stock]
+    for (mine, operator), (theirs, _) in zip(ours, stock):
+        if operator in (b"rg", b"m", b"l", b"c", b"f"):
+            assert mine == []
+        else:
+            assert _same(mine, theirs), operator
+    assert _same(_parse(data, fast=True), stock)  # outside the block, nothing is left out
+
+
+def test_every_operator_pypdf_text_extraction_reads_is_kept():
+    """If a pypdf upgrade starts reading another operator's operands, this fails."""
+    import inspect
+    import re
+
+    from pypdf._page import PageObject
+
+    source = inspect.getsource(PageObject._extract_text)
+    named = {literal.encode("latin-1") for _, literal in re.findall(r"""\bb(["'])(.+?)\1""", source)}
+    assert named and named <= pdf_content.TEXT_OPERATORS
+    assert {b"Tj", b"TJ", b"Tf", b"Td", b"Tm", b"cm", b"q", b"Q", b"BT", b"ET"} <= pdf_content.TEXT_OPERATORS
 
 
 def test_the_extractor_uses_the_fast_reader():

@@ -23,9 +23,11 @@ installed lacks the private names it relies on.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import io
 import re
-from typing import Any
+from typing import Any, Iterator
 
 try:  # the private names this relies on (pypdf 6 and 7)
     from pypdf._configuration import get_configuration
@@ -35,6 +37,32 @@ try:  # the private names this relies on (pypdf 6 and 7)
     from pypdf.generic._utils import StreamParsingBudget, create_string_object, read_string_from_stream
 except ImportError:  # pragma: no cover - another pypdf: keep its own parser
     ContentStream = None  # type: ignore[assignment,misc]
+
+try:  # the operators pypdf's text extraction acts on: its handler table, plus those _extract_text reads
+    from pypdf._text_extraction._text_extractor import TextExtraction
+
+    TEXT_OPERATORS: frozenset[bytes] = frozenset(TextExtraction().operation_handlers) | {
+        b"'", b'"', b"TJ", b"TD", b"Do"}
+except Exception:  # pragma: no cover - another pypdf: no text-only reading
+    TEXT_OPERATORS = frozenset()
+
+_text_only: contextvars.ContextVar[bool] = contextvars.ContextVar("kil_text_only", default=False)
+
+
+@contextlib.contextmanager
+def text_only() -> Iterator[None]:
+    """While extracting text, leave out the operands of operators text extraction ignores.
+
+    Paths, colours and line styles (c, m, l, re, rg, RG, ...) are most of a page's tokens;
+    pypdf's extract_text never looks at their operands, so inside this block they are given
+    as empty lists instead of being built. Every token is still read and checked, so a stream
+    pypdf would refuse is still refused. Only streams parsed inside the block are affected.
+    """
+    token = _text_only.set(bool(TEXT_OPERATORS))
+    try:
+        yield
+    finally:
+        _text_only.reset(token)
 
 # One token after optional whitespace (pypdf's main loop skips NUL, TAB, LF, FF, CR, space).
 # Groups: 1 number, 2 plain name, 3 operator, 4 plain literal string, 5 hex string, 6 "[", 7 "]".
@@ -124,18 +152,46 @@ def _plain_operations(data: bytes, encoding: Any, max_array: int) -> list[tuple[
     """Read a stream made only of plain tokens in one regex pass; None if it holds anything else."""
     if data.rstrip(b"\x00\t\n\x0c\r ")[-1:] and data.rstrip(b"\x00\t\n\x0c\r ")[-1] in _NUMBER_BYTES:
         return None  # a number at the very end: pypdf reads it another way
+    keep = TEXT_OPERATORS if _text_only.get() else None
     operations: list[tuple[Any, bytes]] = []
+    pending: list[tuple[bytes, ...]] = []  # the raw tokens since the last operator
+    depth = 0  # of open arrays among them
+    for token in _PLAIN_TOKENS.findall(data):
+        operator = token[1]
+        if not operator:
+            if token[7]:
+                return None  # a byte that starts no plain token
+            if token[5]:
+                depth += 1
+            elif token[6]:
+                depth -= 1
+                if depth < 0:
+                    return None  # "]" with no "[": pypdf raises
+            pending.append(token)
+            continue
+        if depth or operator == b"BI":
+            return None  # an operator inside an array (pypdf raises, or reads true/false/null), or an image
+        if keep is None or operator in keep:
+            operands = _build(pending, encoding, max_array)
+            if operands is None:
+                return None
+        else:
+            operands = []
+        operations.append((operands, operator))
+        pending = []
+    if depth:
+        return None
+    return operations
+
+
+def _build(tokens: list[tuple[bytes, ...]], encoding: Any, max_array: int) -> list[Any] | None:
+    """Build pypdf's operand objects from raw tokens (arrays balanced); None if an array is too long."""
     operands: list[Any] = []
-    target = operands  # the list tokens go to: the operands, or the innermost open array
+    target = operands  # the list objects go to: the operands, or the innermost open array
     open_arrays: list[list[Any]] = []
-    for number, operator, name, string, hex_string, opening, closing, other in _PLAIN_TOKENS.findall(data):
+    for number, _, name, string, hex_string, opening, closing, _other in tokens:
         if number:
             target.append(_number(number))
-        elif operator:
-            if open_arrays or operator == b"BI":
-                return None  # true/false/null in an array, an error, or an inline image
-            operations.append((operands, operator))
-            operands = target = []
         elif name:
             target.append(NameObject(name.decode("ascii")))
         elif string:
@@ -150,17 +206,11 @@ def _plain_operations(data: bytes, encoding: Any, max_array: int) -> list[tuple[
             target.append(array)
             open_arrays.append(target)
             target = array
-        elif closing:
-            if not open_arrays:
-                return None
+        else:  # closing
             if len(target) > max_array:
                 return None
             target = open_arrays.pop()
-        else:
-            return None
-    if open_arrays:
-        return None
-    return operations
+    return operands
 
 
 class _Reader:
