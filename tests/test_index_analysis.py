@@ -64,3 +64,29 @@ def test_phrases_and_stemming_still_match_after_indexing(tmp_path):
     assert [hit.title for hit in service.search('"community right to bid"').results] == ["Fairfield ledger"]
     assert [hit.title for hit in service.search("tenant fairfields").results] == ["Fairfield ledger"]
     assert service.search('"right community bid"').total == 0
+
+
+def _pool(tmp_path):
+    """A Whoosh posting pool as a segment writer makes one (with our patches applied)."""
+    import kil_search.index  # noqa: F401  (applies the Whoosh patches)
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.writing import PostingPool
+
+    return PostingPool(FileStorage(str(tmp_path)), segment=None, limitmb=64)
+
+
+def test_posting_pool_gives_postings_in_sorted_order(tmp_path):
+    """Grouped in docnum order, or sorted when a docnum went backwards: always Whoosh's order."""
+    in_order = [(field, term, docnum, float(docnum % 3), b"v%d" % docnum)
+                for docnum in range(40) for field in ("title", "content")
+                for term in (b"council", b"hub", b"local" if docnum % 2 else b"care")]
+    pool = _pool(tmp_path)
+    for item in in_order:
+        pool.add(item)
+    assert list(pool.iter_postings()) == sorted(in_order)
+
+    merged = in_order + [("content", b"hub", 3, 9.0, b"late"), ("content", b"aaa", 1, 1.0, b"")]
+    pool = _pool(tmp_path)
+    for item in merged:
+        pool.add(item)
+    assert list(pool.iter_postings()) == sorted(merged)

@@ -17,12 +17,20 @@
    concurrency test saw "NoneType is not subscriptable" from stored_fields. Files no longer
    in use are now deleted by a later commit once they are RETAIN_SECONDS old, long after any
    reader (searchers are replaced within seconds of a change) has finished with them.
+5. At a commit the posting pool sorted all its postings as (field, term, docnum, weight,
+   value) tuples: 0.4 s of C sorting for 420,000 postings. Postings our writer adds come in
+   docnum order and a document gives each term once, so grouping them by (field, term) in a
+   dict and sorting only the distinct terms yields the same order in half the time. A pool
+   that saw a docnum go backwards (a merge adds other segments' postings term by term) or
+   spilled to disk still sorts as before.
+6. Stored fields are compressed with zlib level 1 instead of 3 (readers do not care which).
 """
 
 from __future__ import annotations
 
 import time
 
+from whoosh import columns
 from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.codec import whoosh3
@@ -62,11 +70,30 @@ def _doc_field_length(self, docnum, fieldname, default=0):
 
 def _pool_add(self, item):
     """Buffer one posting (fieldname, term bytes, docnum, weight, value bytes)."""
+    if item[2] < self._kil_last_docnum:
+        self._kil_unordered = True
+    else:
+        self._kil_last_docnum = item[2]
     self.fieldnames.add(item[0])
     self.currentsize += _POSTING_OVERHEAD + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
     if self.currentsize > self.limit:
         self.save()
     self.current.append(item)
+
+
+def _pool_iter_postings(self):
+    """Return the pool's postings in (field, term, docnum, weight, value) order."""
+    if self.runs or self._kil_unordered:
+        return self.items()
+    groups: dict[tuple, list] = {}
+    for item in self.current:
+        key = item[0], item[1]
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [item]
+        else:
+            group.append(item)
+    return [item for key in sorted(groups) for item in groups[key]]
 
 
 def _add_posting(self, id_, weight, vbytes, length=None):
@@ -115,5 +142,9 @@ def apply() -> None:
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
     whoosh3.W3PerDocReader.doc_field_length = _doc_field_length
     writing.PostingPool.add = _pool_add
+    writing.PostingPool._kil_last_docnum = -1
+    writing.PostingPool._kil_unordered = False
+    writing.PostingPool.iter_postings = _pool_iter_postings
+    whoosh3.STORED_COLUMN = columns.PickleColumn(columns.CompressedBytesColumn(level=1))
     whoosh3.W3PostingsWriter.add_posting = _add_posting
     whoosh_index.clean_files = _clean_files_later
