@@ -90,3 +90,32 @@ def test_posting_pool_gives_postings_in_sorted_order(tmp_path):
     for item in merged:
         pool.add(item)
     assert list(pool.iter_postings()) == sorted(merged)
+
+
+def _segment_files(index_dir):
+    """{file extension: bytes} of an index's segment files (their names hold a random segment id)."""
+    found = {}
+    for path in sorted(index_dir.rglob("*")):
+        if path.is_file() and path.suffix in {".trm", ".pst", ".col", ".vps"}:
+            found.setdefault(path.suffix, []).append(path.read_bytes())
+    return found
+
+
+def test_bulk_add_document_writes_the_same_segment_files_as_whoosh(tmp_path, monkeypatch):
+    """Our SegmentWriter.add_document hands postings over in bulk; the files must not change."""
+    from whoosh import writing
+
+    from kil_search.index import whoosh_patches
+
+    corpus = write_small_corpus(tmp_path / "corpus")
+    contents = "\n".join(f"{number}. Chapter on community hubs {number} .... {number * 4}" for number in range(1, 8))
+    make_pdf(corpus / "with-contents.pdf", [contents, "Community hubs in Leeds and Bradford."])  # a lower boost
+    ours = load_settings(corpus_dir=corpus, index_dir=tmp_path / "ours", jobs=1)  # one order of documents
+    run_index(ours, rebuild=True)
+    monkeypatch.setattr(writing.SegmentWriter, "add_document", whoosh_patches._whoosh_add_document)
+    theirs = load_settings(corpus_dir=corpus, index_dir=tmp_path / "theirs", jobs=1)
+    run_index(theirs, rebuild=True)
+    mine, whooshs = _segment_files(tmp_path / "ours"), _segment_files(tmp_path / "theirs")
+    assert mine.keys() == whooshs.keys() and ".pst" in mine
+    for suffix in mine:
+        assert mine[suffix] == whooshs[suffix], suffix
