@@ -390,6 +390,10 @@ class SearchService:
         records = list(self.searcher().documents(kind=KIND_DOCUMENT))
         return sorted(records, key=lambda record: (record.get("details") or {}).get("title", "").lower())
 
+    def document_count(self) -> int:
+        """Return how many document records the index holds, reading no stored fields."""
+        return sum(1 for _ in self.searcher().document_numbers(kind=KIND_DOCUMENT))
+
     def passages_of(self, doc_id: str) -> list[dict]:
         """Return a document's passages in page order."""
         searcher = self.searcher()
