@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .config import Settings
-from .enrich import enrich_document
-from .corpus import CatalogEntry, CorpusFile, hash_file, load_catalog, normalise_date, scan_corpus
+from .corpus import CatalogEntry, CorpusFile, hash_file, load_catalog, scan_corpus
 from .errors import KilSearchError
 from .extract.runner import extract_in_workers
 from .index.schema import KIND_DOCUMENT
@@ -31,6 +30,7 @@ from .index.store import (
 )
 from .index.writer import IndexWriter
 from .models import Document
+from .preparing import Prepared, document_fields, prepare_document
 from .run_status import PROGRESS_FILE, RunRecorder
 
 from whoosh import index as whoosh_index
@@ -114,8 +114,11 @@ def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
             summary.removed.append(doc_id)
         for item, details in touched:
             writer.update_details(item.doc_id, known[item.doc_id], details)
+        # The workers also prepare each document (fields, finding aids, words): this process only writes.
+        hints = {path: (item.doc_id, catalog.get(item.doc_id, CatalogEntry())) for path, item in by_path.items()}
         results = extract_in_workers(list(by_path), jobs=jobs, timeout=settings.extract_timeout,
-                                     memory_limit_mb=settings.extract_memory_mb)
+                                     memory_limit_mb=settings.extract_memory_mb, prepare=prepare_document,
+                                     hints=hints)
         for result in _fed_in_background(results, depth=2 * jobs + 2):
             item = by_path[result.path]
             _store_result(writer, item, result, catalog.get(item.doc_id, CatalogEntry()), summary)
@@ -214,12 +217,14 @@ def _store_result(writer: IndexWriter, item: CorpusFile, result, entry: CatalogE
     }
     document: Document | None = result.document
     if document is None:
-        fields = _fields(item, None, entry)
+        fields = document_fields(item.path, item.doc_id, None, entry)
         writer.add_failure(item.doc_id, fields, {**details, "status": "failed", "reason": result.error})
         summary.failed.append((item.doc_id, result.error))
         return
-    fields = _fields(item, document, entry)
-    enrichment = enrich_document(document, fields["title"], fields["doc_type"], fields["places"])
+    prepared: Prepared | None = getattr(result, "prepared", None)
+    if prepared is None:  # not prepared in the worker (or that failed): prepare it here
+        prepared = prepare_document(item.path, document, (item.doc_id, entry))
+    fields, enrichment = prepared.fields, prepared.enrichment
     if enrichment.unresolved_places:
         log.info("%s: places not in the gazetteer: %s", item.doc_id, ", ".join(enrichment.unresolved_places))
     details.update(
@@ -235,7 +240,7 @@ def _store_result(writer: IndexWriter, item: CorpusFile, result, entry: CatalogE
     )
     for warning in document.warnings:
         summary.warnings.append((item.doc_id, warning))
-    writer.add_document(item.doc_id, document, fields, details, enrichment.passages)
+    writer.add_document(item.doc_id, document, fields, details, enrichment.passages, prepared.words)
     summary.indexed.append(item.doc_id)
 
 
@@ -243,25 +248,6 @@ def _case_study_details(document: Document, case) -> dict:
     """Return what a document page shows of one of its case studies."""
     return {"title": case.title, "organisation": case.organisation, "place_code": case.place_code,
             "page": document.pages[case.start[0]].number}
-
-
-def _fields(item: CorpusFile, document: Document | None, entry: CatalogEntry) -> dict:
-    """Merge catalogue metadata over what the file itself says."""
-    metadata = document.metadata if document else {}
-    is_html = item.path.suffix.lower() in (".html", ".htm")
-    default_type = "web page" if is_html else ("briefing" if metadata.get("page_count", 99) <= 6 else "research report")
-    try:
-        file_date = normalise_date(metadata.get("published") or metadata.get("created") or "")
-    except ValueError:
-        file_date = ""
-    return {
-        "title": entry.title or (document.title if document else Path(item.doc_id).stem),
-        "doc_type": entry.type or default_type,
-        "date": entry.date or file_date,
-        "themes": entry.themes,
-        "places": entry.places,
-        "source_url": entry.source_url or metadata.get("canonical_url", ""),
-    }
 
 
 def _known_documents(target) -> dict[str, dict]:

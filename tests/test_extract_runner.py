@@ -97,3 +97,19 @@ def test_closing_the_generator_early_stops_the_workers(files, monkeypatch):
 
 def test_no_paths_starts_no_workers():
     assert list(extract_in_workers([], jobs=4)) == []
+
+
+def count_pages(path, document, hint):
+    """A prepare function for the test below: runs in the worker."""
+    if hint == "fail":
+        raise ValueError("cannot prepare this one")
+    return {"pages": len(document.pages), "hint": hint, "worker": multiprocessing.current_process().name}
+
+
+def test_prepare_runs_in_the_worker_and_a_failure_only_loses_its_result(tmp_path):
+    good = make_pdf(tmp_path / "good.pdf", ["Page one.", "Page two."])
+    bad = make_pdf(tmp_path / "bad.pdf", ["Only page."])
+    results = run([good, bad], jobs=1, timeout=30, prepare=count_pages, hints={good: "hello", bad: "fail"})
+    assert results["good.pdf"].prepared == {"pages": 2, "hint": "hello", "worker": "kil-extract"}
+    assert results["bad.pdf"].prepared is None
+    assert results["bad.pdf"].document is not None and results["bad.pdf"].error is None

@@ -119,3 +119,30 @@ def test_bulk_add_document_writes_the_same_segment_files_as_whoosh(tmp_path, mon
     assert mine.keys() == whooshs.keys() and ".pst" in mine
     for suffix in mine:
         assert mine[suffix] == whooshs[suffix], suffix
+
+
+def test_documents_prepared_in_workers_index_as_if_prepared_here(tmp_path, monkeypatch):
+    """Fields, finding aids and word counts made in the extraction workers give the same index."""
+    import kil_search.indexing as indexing
+
+    corpus = write_small_corpus(tmp_path / "corpus")
+    real = indexing.extract_in_workers
+    prepared = []
+
+    def watched(paths, **options):
+        for result in real(paths, **options):
+            prepared.append(result.prepared is not None)
+            yield result
+
+    monkeypatch.setattr(indexing, "extract_in_workers", watched)
+    run_index(load_settings(corpus_dir=corpus, index_dir=tmp_path / "workers", jobs=1), rebuild=True)
+    assert prepared and all(prepared)  # every document really was prepared in a worker
+
+    def without_prepare(paths, **options):
+        options.pop("prepare", None)
+        return real(paths, **options)
+
+    monkeypatch.setattr(indexing, "extract_in_workers", without_prepare)
+    run_index(load_settings(corpus_dir=corpus, index_dir=tmp_path / "here", jobs=1), rebuild=True)
+    in_workers, here = _segment_files(tmp_path / "workers"), _segment_files(tmp_path / "here")
+    assert ".col" in in_workers and in_workers == here

@@ -9,6 +9,7 @@ passages carry only the case study's own place, so filtering by council type lis
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..index.passages import CONTENTS_PAGE_BOOST, Passage, looks_like_contents, split_text
@@ -50,7 +51,8 @@ def enrich_document(document: Document, title: str, doc_type: str, catalog_place
                 label = sections.label_at(index, offset, len(chunk)) if document.format == "pdf" else page.section
                 passages.append(_passage(page.number, part, label or page.section, chunk, boost, codes, case, gazetteer))
     found = [code for passage in passages for code in passage.place_codes]
-    document_places = list(dict.fromkeys(known + sorted(set(found), key=found.count, reverse=True)))
+    counts = Counter(found)  # most mentioned first; ties in order of first mention (not set order)
+    document_places = list(dict.fromkeys(known + sorted(counts, key=lambda code: -counts[code])))
     return Enrichment(passages, document_places, case_studies, unresolved)
 
 

@@ -24,7 +24,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from kil_search.models import Document
 
@@ -40,12 +40,17 @@ START_METHOD = "spawn"  # never fork: the caller may have threads (a web server,
 
 @dataclass
 class ExtractionResult:
-    """The outcome for one file: a Document, or the reason it could not be extracted."""
+    """The outcome for one file: a Document, or the reason it could not be extracted.
+
+    prepared is what the caller's `prepare` function made of the Document in the worker
+    (None without one, or when it failed: the caller then does that work itself).
+    """
 
     path: Path
     document: Document | None
     error: str | None
     seconds: float
+    prepared: Any = None
 
 
 class WorkerStartError(RuntimeError):
@@ -55,10 +60,11 @@ class WorkerStartError(RuntimeError):
 class _Worker:
     """The parent's handle on one worker process and the file it is working on."""
 
-    def __init__(self, context: Any, memory_limit_mb: int | None, suffixes: frozenset[str] | None = None):
+    def __init__(self, context: Any, memory_limit_mb: int | None, suffixes: frozenset[str] | None = None,
+                 prepare: Callable[[Path, Document, Any], Any] | None = None):
         self.connection, child_end = context.Pipe()
         self.process = context.Process(
-            target=_worker_main, args=(child_end, memory_limit_mb, suffixes), name="kil-extract", daemon=True
+            target=_worker_main, args=(child_end, memory_limit_mb, suffixes, prepare), name="kil-extract", daemon=True
         )
         self.process.start()
         child_end.close()  # so the parent sees EOF when the worker dies
@@ -67,10 +73,10 @@ class _Worker:
         self.queued: Path | None = None  # sent, to start when the current file is done
         self.since = time.monotonic()  # start of the current job, or of the process while starting
 
-    def assign(self, path: Path) -> bool:
+    def assign(self, path: Path, hint: Any = None) -> bool:
         """Send the worker a file (its current one if idle, else its next); False if it has gone."""
         try:
-            self.connection.send(str(path))
+            self.connection.send((str(path), hint))
         except OSError:
             return False
         if self.path is None:
@@ -116,9 +122,17 @@ class _Worker:
 
 
 def extract_in_workers(
-    paths: Iterable[Path], jobs: int, timeout: float = 60.0, memory_limit_mb: int | None = 2048
+    paths: Iterable[Path], jobs: int, timeout: float = 60.0, memory_limit_mb: int | None = 2048,
+    prepare: Callable[[Path, Document, Any], Any] | None = None, hints: dict | None = None,
 ) -> Iterator[ExtractionResult]:
-    """Extract files in `jobs` worker processes; yield each file's result as it finishes."""
+    """Extract files in `jobs` worker processes; yield each file's result as it finishes.
+
+    prepare (a module-level function, so a spawned worker can import it) runs in the worker on
+    each extracted Document as prepare(path, document, hints.get(path)); its return value
+    travels back as the result's `prepared`. A prepare that raises costs nothing but its
+    result: `prepared` is None and the caller does the work itself.
+    """
+    hints = hints or {}
     context = multiprocessing.get_context(START_METHOD)
     jobs = max(1, int(jobs))
     # Workers load only the extractors the files need (BeautifulSoup costs each one 0.15 s of CPU).
@@ -147,7 +161,7 @@ def extract_in_workers(
                 continue
             if worker.path is not None and exhausted and len(waiting) <= jobs:
                 continue
-            if worker.assign(waiting[0]):
+            if worker.assign(waiting[0], hints.get(waiting[0])):
                 waiting.popleft()
             elif worker.path is None:
                 _remove(worker, workers)  # died while idle; a fresh one is started below
@@ -157,7 +171,7 @@ def extract_in_workers(
             feed()
             starting = sum(not worker.ready for worker in workers)
             while len(workers) < jobs and len(waiting) > starting:
-                workers.append(_Worker(context, memory_limit_mb, suffixes))
+                workers.append(_Worker(context, memory_limit_mb, suffixes, prepare))
                 starting += 1
             if exhausted and not waiting:
                 for worker in [worker for worker in workers if worker.path is None]:
@@ -193,8 +207,8 @@ def _collect(workers: list[_Worker], timeout: float, waiting: deque[Path]) -> li
             if message == ("ready",):
                 worker.ready = True
                 continue
-            _, document, error = message
-            finished.append(ExtractionResult(worker.path, document, error, time.monotonic() - worker.since))
+            _, document, error, prepared = message
+            finished.append(ExtractionResult(worker.path, document, error, time.monotonic() - worker.since, prepared))
             worker.finish_current()
     now = time.monotonic()
     for worker in list(workers):
@@ -245,7 +259,8 @@ def _shutdown(workers: list[_Worker]) -> None:
     workers.clear()
 
 
-def _worker_main(connection: Any, memory_limit_mb: int | None, suffixes: frozenset[str] | None = None) -> None:
+def _worker_main(connection: Any, memory_limit_mb: int | None, suffixes: frozenset[str] | None = None,
+                 prepare: Callable[[Path, Document, Any], Any] | None = None) -> None:
     """Extract the files the parent sends, one at a time, until it sends None or goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # Warnings travel back in Document.warnings; don't let logging's last-resort handler print them.
@@ -263,15 +278,17 @@ def _worker_main(connection: Any, memory_limit_mb: int | None, suffixes: frozens
             return
         if request is None:
             return
-        document, error = _extract_one(extract_file, Path(request))
+        path, hint = Path(request[0]), request[1]
+        document, error = _extract_one(extract_file, path)
+        prepared = _prepare_one(prepare, path, document, hint) if document is not None else None
         try:
-            connection.send(("done", document, error))
+            connection.send(("done", document, error, prepared))
         except OSError:  # the parent is gone (killed): nobody is waiting for this result
             return
         except MemoryError:
-            connection.send(("done", None, "out of memory"))
+            connection.send(("done", None, "out of memory", None))
         except Exception as send_error:  # a Document that cannot be pickled
-            connection.send(("done", None, f"{type(send_error).__name__}: {send_error}"))
+            connection.send(("done", None, f"{type(send_error).__name__}: {send_error}", None))
 
 
 def _extract_one(extract_file: Any, path: Path) -> tuple[Document | None, str | None]:
@@ -287,6 +304,20 @@ def _extract_one(extract_file: Any, path: Path) -> tuple[Document | None, str | 
         return None, "out of memory"
     except Exception as error:
         return None, f"{type(error).__name__}: {error}"
+
+
+def _prepare_one(prepare: Callable[[Path, Document, Any], Any] | None, path: Path, document: Document,
+                 hint: Any) -> Any:
+    """Run the caller's preparation of a Document; None if there is none or it fails."""
+    if prepare is None:
+        return None
+    try:
+        return prepare(path, document, hint)
+    except MemoryError:
+        return None
+    except Exception as error:  # the parent prepares this one itself
+        logger.debug("%s: preparing in the worker failed: %s", path, error)
+        return None
 
 
 def _run_test_hooks(path: Path) -> None:

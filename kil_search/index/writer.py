@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
@@ -75,8 +76,11 @@ class IndexWriter:
         self._writer.delete_by_term("doc_id", doc_id)
 
     def add_document(self, doc_id: str, document: Document, fields: dict, details: dict,
-                     passages: list[Passage] | None = None) -> int:
-        """Index a document's passages (split here unless given) and its record; return the passage count."""
+                     passages: list[Passage] | None = None, words: Counter | None = None) -> int:
+        """Index a document's passages and its record; return the passage count.
+
+        passages are split here and words (for the spelling aids) counted here unless given.
+        """
         self.delete_document(doc_id)
         shared = {
             "doc_id": doc_id,
@@ -89,7 +93,7 @@ class IndexWriter:
             "source_url": fields["source_url"],
         }
         passages = split_document(document) if passages is None else passages
-        words = count_words(passage.text for passage in passages)
+        words = count_words(passage.text for passage in passages) if words is None else words
         for number, passage in enumerate(passages):
             extra = {"words": words} if number == 0 and words else {}
             self._writer.add_document(
