@@ -85,3 +85,16 @@ def test_contents_page_does_not_outrank_the_chapter(tmp_path):
     run_index(settings)
     hit = SearchService(settings.index_dir).search("adult social care Bradford").results[0]
     assert [passage.page for passage in hit.passages] == [2, 1]
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 7, 1000, 50_000])
+def test_distinct_is_numpys_unique(size):
+    """Our sort-based distinct gives exactly np.unique's answer (values and dtype)."""
+    import numpy as np
+
+    from kil_search.search.sets import distinct
+
+    values = np.random.default_rng(size).integers(0, max(1, size // 3), size, dtype=np.int64)
+    assert distinct(values).dtype == np.unique(values).dtype
+    assert np.array_equal(distinct(values), np.unique(values))
+    assert np.array_equal(distinct(values.astype(np.int32)), np.unique(values.astype(np.int32)))

@@ -9,6 +9,7 @@ import numpy as np
 from .matching import Evaluator, Matches, Unsupported
 from .postings import GenerationArrays
 from .query import ParsedQuery
+from .sets import distinct
 
 
 @dataclass
@@ -40,7 +41,7 @@ def rank(searcher, arrays: GenerationArrays, parsed: ParsedQuery, weighting) -> 
     excluded = parsed.excluded
     if excluded is not None and len(matches.ids):
         excluded_ids = score_matches(evaluator, searcher, excluded).ids
-        excluded_docs = np.unique(arrays.doc_of[excluded_ids]) if len(excluded_ids) else np.empty(0, np.int64)
+        excluded_docs = distinct(arrays.doc_of[excluded_ids]) if len(excluded_ids) else np.empty(0, np.int64)
         keep = ~np.isin(arrays.doc_of[matches.ids], excluded_docs)
         matches = Matches(matches.ids[keep], matches.scores[keep], matches.terms[keep])
     return rank_matches(arrays, matches.ids, matches.scores)

@@ -15,6 +15,7 @@ import numpy as np
 from ..index.schema import KIND_PASSAGE
 from ..places import Gazetteer
 from .facets import FACETS, FacetCounts, FacetTable, Filters, _facet_counts, index_term
+from .sets import distinct
 
 DENSE_LIMIT = 8_000_000  # (document, value) pairs counted with a bitmap up to this many (if not too sparse)
 
@@ -92,7 +93,7 @@ def _distinct(keys: np.ndarray, size: int) -> np.ndarray:
         seen = np.zeros(size, dtype=bool)
         seen[keys] = True
         return np.flatnonzero(seen)
-    return np.unique(keys)
+    return distinct(keys)
 
 
 _BUILD_LOCK = threading.Lock()

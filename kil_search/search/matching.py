@@ -13,6 +13,7 @@ import numpy as np
 from whoosh import query as wq
 
 from .postings import POSITION_BITS, SCORED_FIELDS, GenerationArrays
+from .sets import distinct
 
 
 class Unsupported(Exception):
@@ -65,7 +66,7 @@ class Evaluator:
             return self.arrays.term(node.fieldname, _text(node.text)).ids.astype(np.int64)
         if isinstance(node, wq.Or) and not node.minmatch:
             parts = [self.docs(child) for child in node.subqueries]
-            return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+            return distinct(np.concatenate(parts)) if parts else np.empty(0, np.int64)
         if isinstance(node, wq.And) and not any(isinstance(child, wq.Not) for child in node.subqueries):
             result = None
             for child in node.subqueries:
@@ -104,7 +105,7 @@ class Evaluator:
             keys = shifted if keys is None else _common_sorted(keys, shifted)
             if not len(keys):
                 return Matches.empty()
-        ids = np.unique(keys >> POSITION_BITS)
+        ids = distinct(keys >> POSITION_BITS)
         found = self._and([wq.Term(node.fieldname, word) for word in words])
         keep = _common_mask(found.ids, ids)
         return Matches(found.ids[keep], found.scores[keep], np.ones(int(keep.sum()), np.int64))
