@@ -196,3 +196,31 @@ def test_the_extractor_uses_the_fast_reader():
     import kil_search.extract.pdf  # noqa: F401  (installing is part of importing the extractor)
 
     assert getattr(ContentStream._parse_content_stream, "_kil_fast", False)
+    from pypdf._text_extraction import _text_extractor
+
+    assert _text_extractor.get_text_operands is pdf_content._text_operands
+
+
+def test_string_measuring_matches_pypdfs_for_every_font_kind():
+    """Text and width of shown strings: dict-encoded, named-encoding and str operands, odd bytes."""
+    from pypdf._text_extraction import get_text_operands
+    from pypdf.generic._font import Font
+
+    identity = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    rotated = [0.0, 1.0, -1.0, 0.0, 0.0, 0.0]
+    fonts = [
+        Font(name="dict", encoding={65: "A", 32: " ", 200: "\u00e9", 7: "fi"},
+             character_widths={"A": 722, " ": 278, "default": 500, "\u00e9": 556.5}, space_width=278),
+        Font(name="named", encoding="cp1252", character_widths={"a": 500, "default": 600}, space_char="a",
+             space_width=333.3),
+        Font(name="utf16", encoding="utf-16-be", character_widths={"default": 1000}),
+    ]
+    strings = [b"A A\xc8\x07 z\x00\xff", b"", b"\x00A\x00 \xd8\x00", "already text", b"a b a"]
+    for font in fonts:
+        for operand in strings:
+            for matrix in (identity, rotated):
+                for orientations in ((0, 90, 180, 270), (0,)):
+                    arguments = ([operand], identity, matrix, font, orientations)
+                    assert pdf_content._text_operands(*arguments) == get_text_operands(*arguments), (font.name, operand)
+    assert pdf_content._text_operands([], identity, identity, fonts[0], (0,)) == get_text_operands(
+        [], identity, identity, fonts[0], (0,))

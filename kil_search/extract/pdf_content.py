@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import io
+import operator
 import re
 from typing import Any, Iterator
 
@@ -37,6 +39,11 @@ try:  # the private names this relies on (pypdf 6 and 7)
     from pypdf.generic._utils import StreamParsingBudget, create_string_object, read_string_from_stream
 except ImportError:  # pragma: no cover - another pypdf: keep its own parser
     ContentStream = None  # type: ignore[assignment,misc]
+
+try:  # the function pypdf's text extractor measures each shown string with
+    from pypdf._text_extraction import _text_extractor, mult, orient
+except ImportError:  # pragma: no cover - another pypdf
+    _text_extractor = None
 
 try:  # the operators pypdf's text extraction acts on: its handler table, plus those _extract_text reads
     from pypdf._text_extraction._text_extractor import TextExtraction
@@ -124,14 +131,86 @@ def install() -> bool:
     _parse_content_stream._kil_fast = True  # type: ignore[attr-defined]
     _parse_content_stream._kil_original = original  # type: ignore[attr-defined]
     ContentStream._parse_content_stream = _parse_content_stream
+    if _text_extractor is not None and hasattr(_text_extractor, "get_text_operands"):
+        _text_operands._kil_original = _text_extractor.get_text_operands  # type: ignore[attr-defined]
+        _text_extractor.get_text_operands = _text_operands
     return True
 
 
 def uninstall() -> None:
-    """Give pypdf its own parser back (tests compare the two)."""
+    """Give pypdf its own parser and string measuring back (tests compare the two)."""
     current = getattr(ContentStream, "_parse_content_stream", None) if ContentStream is not None else None
     if current is not None and getattr(current, "_kil_fast", False):
         ContentStream._parse_content_stream = current._kil_original
+    if _text_extractor is not None and getattr(_text_extractor, "get_text_operands", None) is _text_operands:
+        _text_extractor.get_text_operands = _text_operands._kil_original  # type: ignore[attr-defined]
+
+
+def _text_operands(operands: list[Any], cm_matrix: list[float], tm_matrix: list[float], font: Any,
+                   orientations: tuple[int, ...]) -> tuple[str, bool, float]:
+    """pypdf's get_text_operands (a shown string's text and width), without a Python step per byte.
+
+    The same text and the same width, summed in the same order: a font's byte-to-text table and
+    each character's width are worked out once per font instead of once per character of every
+    string. Anything other than a str or bytes operand goes to pypdf's own function.
+    """
+    if not operands or not isinstance(operands[0], (str, bytes)):
+        return _text_operands._kil_original(operands, cm_matrix, tm_matrix, font, orientations)  # type: ignore[attr-defined]
+    if orient(mult(tm_matrix, cm_matrix)) not in orientations:
+        return "", False, 0.0
+    operand = operands[0]
+    raw_characters = ""
+    if isinstance(operand, str):
+        text, is_str_operands = operand, True
+    else:
+        is_str_operands = False
+        encoding = font.encoding
+        if isinstance(encoding, str):
+            try:
+                text = operand.decode(encoding, "surrogatepass")
+            except UnicodeDecodeError:
+                text = operand.decode(encoding, "replace")
+        else:
+            text = "".join(map(_font_cache(font).byte_text.__getitem__, operand))
+            raw_characters = operand.decode("latin-1")  # chr() of each byte
+    widths = _font_cache(font).widths
+    return text, is_str_operands, functools.reduce(operator.add, map(widths.__getitem__, raw_characters or text), 0.0)
+
+
+class _CharacterWidths(dict):
+    """A font's width per character, filled on first use as pypdf measures it."""
+
+    def __init__(self, font: Any) -> None:
+        super().__init__()
+        self.font = font
+
+    def __missing__(self, character: str) -> Any:
+        font = self.font
+        width = font.space_width if character == font.space_char else font.get_text_width(character)
+        self[character] = width
+        return width
+
+
+class _FontCache:
+    """What _text_operands remembers about one font, and the font state it was made from."""
+
+    def __init__(self, font: Any) -> None:
+        self.state = _font_state(font)
+        encoding = font.encoding
+        self.byte_text = [encoding.get(byte, chr(byte)) for byte in range(256)] if isinstance(encoding, dict) else []
+        self.widths = _CharacterWidths(font)
+
+
+def _font_state(font: Any) -> tuple:
+    """The parts of a font the cache depends on (rebuilt if pypdf ever changes one)."""
+    return (id(font.encoding), font.space_char, font.space_width, id(font.character_widths))
+
+
+def _font_cache(font: Any) -> _FontCache:
+    cache = font.__dict__.get("_kil_cache")
+    if cache is None or cache.state != _font_state(font):
+        cache = font.__dict__["_kil_cache"] = _FontCache(font)
+    return cache
 
 
 def parse_operations(data: bytes, content: Any) -> list[tuple[Any, bytes]]:
