@@ -101,9 +101,10 @@ def _segment_files(index_dir):
     return found
 
 
-def test_bulk_add_document_writes_the_same_segment_files_as_whoosh(tmp_path, monkeypatch):
-    """Our SegmentWriter.add_document hands postings over in bulk; the files must not change."""
+def test_our_writer_path_writes_the_same_segment_files_as_whooshs(tmp_path, monkeypatch):
+    """Our writer path (bulk add_document, grouped pool, per-term add_postings) against Whoosh's."""
     from whoosh import writing
+    from whoosh.codec import whoosh3
 
     from kil_search.index import whoosh_patches
 
@@ -113,6 +114,8 @@ def test_bulk_add_document_writes_the_same_segment_files_as_whoosh(tmp_path, mon
     ours = load_settings(corpus_dir=corpus, index_dir=tmp_path / "ours", jobs=1)  # one order of documents
     run_index(ours, rebuild=True)
     monkeypatch.setattr(writing.SegmentWriter, "add_document", whoosh_patches._whoosh_add_document)
+    monkeypatch.setattr(writing.PostingPool, "iter_postings", writing.PostingPool.items)  # sorted, one by one
+    monkeypatch.setattr(whoosh3.W3FieldWriter, "add_postings", whoosh_patches._whoosh_add_postings)
     theirs = load_settings(corpus_dir=corpus, index_dir=tmp_path / "theirs", jobs=1)
     run_index(theirs, rebuild=True)
     mine, whooshs = _segment_files(tmp_path / "ours"), _segment_files(tmp_path / "theirs")

@@ -63,10 +63,21 @@ def kept_words(text: str) -> tuple[int, list[str]]:
     return first, [word for word in words[first:] if len(word) >= _MIN_WORD and word not in _STOPS]
 
 
+_encoded: dict[tuple[int, ...], bytes] = {}
+_MAX_ENCODED = 100_000
+
+
 def _encode_positions(positions: list[int]) -> bytes:
-    """Encode positions exactly as whoosh.formats.Positions.encode does."""
-    deltas = [positions[0]] + [after - before for before, after in zip(positions, positions[1:])]
-    return pack_uint(len(deltas)) + dumps(deltas, 2)
+    """Encode positions exactly as whoosh.formats.Positions.encode does (remembered: most
+    terms occur once or twice in a passage, at one of a few hundred positions)."""
+    key = tuple(positions)
+    encoded = _encoded.get(key)
+    if encoded is None:
+        if len(_encoded) >= _MAX_ENCODED:
+            _encoded.clear()
+        deltas = [positions[0]] + [after - before for before, after in zip(positions, positions[1:])]
+        encoded = _encoded[key] = pack_uint(len(deltas)) + dumps(deltas, 2)
+    return encoded
 
 
 def position_postings(text: str, field_boost: float) -> list[tuple[bytes, int, float, bytes]]:

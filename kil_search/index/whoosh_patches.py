@@ -28,6 +28,9 @@
    size estimate each: 420,000 for the benchmark build); the postings of each field now go to
    the pool in one list. Documents with a separate spelling field or term vectors (our
    schema has neither) still go through Whoosh's own method.
+8. At a commit FieldWriter.add_postings compared field and term and looked up the field
+   length for every posting; given grouped postings it now does that per term and reads each
+   field's lengths as one list.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from whoosh.util.numeric import byte_to_length
 # PostingPool's size estimate of one buffered posting, less the lengths of its strings:
 # tuple 28 + 4 * 5, str 21, bytes 26, docnum 18, weight 16, value 21.
 _POSTING_OVERHEAD = 28 + 4 * 5 + 21 + 26 + 18 + 16 + 21
+_AVERAGE_TERM_AND_VALUE = 2 * 8 + 12  # term bytes counted twice as Whoosh does, positions value
 
 
 def _cached_reader(self, fieldname, column):
@@ -61,15 +65,21 @@ def _doc_field_length(self, docnum, fieldname, default=0):
     """Return a document's length in a field (as Whoosh does: None for a length byte of 0)."""
     if docnum > self._doccount:
         raise IndexError("Asked for docnum %r of %d" % (docnum, self._doccount))
-    decoded = self.__dict__.setdefault("_kil_lengths", {})
-    lengths = decoded.get(fieldname, False)
-    if lengths is False:
-        reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        lengths = None if reader is None else [byte_to_length(value) if value else None for value in reader]
-        decoded[fieldname] = lengths
+    lengths = _field_lengths(self, fieldname)
     if lengths is None:
         return default
     return lengths[docnum]
+
+
+def _field_lengths(reader, fieldname):
+    """Return every document's decoded length in a field (None for a length byte of 0), or None."""
+    decoded = reader.__dict__.setdefault("_kil_lengths", {})
+    lengths = decoded.get(fieldname, False)
+    if lengths is False:
+        column = reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        lengths = None if column is None else [byte_to_length(value) if value else None for value in column]
+        decoded[fieldname] = lengths
+    return lengths
 
 
 def _pool_add(self, item):
@@ -94,8 +104,8 @@ def _pool_add_field(self, fieldname, docnum, postings):
     else:
         self._kil_last_docnum = docnum
     self.fieldnames.add(fieldname)
-    self.currentsize += len(postings) * (_POSTING_OVERHEAD + len(fieldname)) + sum(
-        2 * len(posting[1]) + len(posting[4] or b"") for posting in postings)
+    # Only decides when to spill to disk: an average term and value instead of measuring each.
+    self.currentsize += len(postings) * (_POSTING_OVERHEAD + len(fieldname) + _AVERAGE_TERM_AND_VALUE)
     self.current.extend(postings)
     if self.currentsize > self.limit:
         self.save()
@@ -156,7 +166,44 @@ def _pool_iter_postings(self):
             groups[key] = [item]
         else:
             group.append(item)
-    return [item for key in sorted(groups) for item in groups[key]]
+    return _GroupedPostings((key, groups[key]) for key in sorted(groups))
+
+
+class _GroupedPostings(list):
+    """Postings as ((field, term), [posting, ...]) pairs in order: a list of postings to Whoosh."""
+
+    def __iter__(self):
+        for _, postings in list.__iter__(self):
+            yield from postings
+
+
+_whoosh_add_postings = whoosh3.W3FieldWriter.add_postings
+
+
+def _add_postings(self, schema, lengths, items):
+    """FieldWriter.add_postings for grouped postings: per term, not per posting, bookkeeping."""
+    if not isinstance(items, _GroupedPostings):
+        return _whoosh_add_postings(self, schema, lengths, items)
+    field = None
+    field_lengths = None
+    for (fieldname, term), postings in list.__iter__(items):
+        if fieldname != field:
+            if field is not None:
+                self.finish_field()
+            self.start_field(fieldname, schema[fieldname])
+            field = fieldname
+            field_lengths = _field_lengths(lengths, fieldname) if lengths else None
+        self.start_term(term)
+        add = self._postwriter.add_posting
+        if field_lengths is None:
+            for _, _, docnum, weight, value in postings:
+                add(docnum, weight, value or b"", 0)
+        else:
+            for _, _, docnum, weight, value in postings:
+                add(docnum, weight, value or b"", field_lengths[docnum])
+        self.finish_term()
+    if field is not None:
+        self.finish_field()
 
 
 def _add_posting(self, id_, weight, vbytes, length=None):
@@ -209,6 +256,7 @@ def apply() -> None:
     writing.PostingPool._kil_unordered = False
     writing.PostingPool.iter_postings = _pool_iter_postings
     writing.SegmentWriter.add_document = _segment_add_document
+    whoosh3.W3FieldWriter.add_postings = _add_postings
     whoosh3.STORED_COLUMN = columns.PickleColumn(columns.CompressedBytesColumn(level=1))
     whoosh3.W3PostingsWriter.add_posting = _add_posting
     whoosh_index.clean_files = _clean_files_later
