@@ -1,7 +1,7 @@
 """Indexing: pages/s of `kil-search index` (full build and no-change re-run) against bare extraction.
 
-    python benchmarks/indexing.py                  # 8 copies of the sample reports; 1,000 generated PDFs
-    python benchmarks/indexing.py --copies 4 --files 200 --json out.json
+    python benchmarks/indexing.py                  # 8 copies of the sample reports, 3 rounds; 1,000 generated PDFs
+    python benchmarks/indexing.py --copies 4 --files 200 --rounds 5 --json out.json
 
 Full build: the sample library's twelve report PDFs (corpus/reports, built like real
 reports: headings, tables, several fonts; about 8-9 ms per page in pypdf, like the
@@ -12,7 +12,8 @@ extractor alone (kil_search.extract.pdf in the same pool: pypdf with our faster
 content-stream reader, plus our clean-up), pdftotext (Debian poppler-utils, two at a
 time), then `python -m kil_search.cli index --rebuild --jobs 2`. No-change re-run: --files generated
 one-to-three-page PDFs are indexed once, then the same command runs again with nothing
-changed. Commands are timed whole, interpreter start included.
+changed. Commands are timed whole, interpreter start included. The full-build ways run in
+turn for --rounds rounds and the target judges their medians, since the machine is shared.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -99,21 +101,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=8)
     parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="full-build rounds; each times every way once, in turn; medians are judged")
     parser.add_argument("--json")
     args = parser.parse_args()
     corpus = sample_copies(args.copies)
     files = sorted(corpus.rglob("*.pdf"))
     index = OUT_DIR / "index-of-sample-copies"
-    shutil.rmtree(index, ignore_errors=True)
-    pypdf_seconds, pages = pypdf_only(files)
-    ours_seconds, _ = pypdf_only(files, _our_pages)
-    poppler_seconds = pdftotext(files) if shutil.which("pdftotext") else float("nan")
-    full_seconds = kil_index(corpus, index, rebuild=True)
-    rows = [[name, round(seconds, 2), round(pages / seconds, 1)] for name, seconds in
-            (("pypdf only (2 processes)", pypdf_seconds), ("our extractor only (2 processes)", ours_seconds),
-             ("pdftotext (2 at a time)", poppler_seconds), ("kil-search index --rebuild", full_seconds))]
-    print_table(f"Full build: {len(files)} PDFs (sample reports x {args.copies}), {pages} pages, {JOBS} jobs",
-                ["run", "seconds", "pages/s"], rows)
+    ways = {"pypdf only (2 processes)": [], "our extractor only (2 processes)": [],
+            "pdftotext (2 at a time)": [], "kil-search index --rebuild": []}
+    for _ in range(max(1, args.rounds)):  # interleaved, so background load falls on every way alike
+        seconds, pages = pypdf_only(files)
+        ways["pypdf only (2 processes)"].append(seconds)
+        ways["our extractor only (2 processes)"].append(pypdf_only(files, _our_pages)[0])
+        ways["pdftotext (2 at a time)"].append(pdftotext(files) if shutil.which("pdftotext") else float("nan"))
+        shutil.rmtree(index, ignore_errors=True)
+        ways["kil-search index --rebuild"].append(kil_index(corpus, index, rebuild=True))
+    medians = {name: statistics.median(times) for name, times in ways.items()}
+    pypdf_seconds, ours_seconds = medians["pypdf only (2 processes)"], medians["our extractor only (2 processes)"]
+    full_seconds = medians["kil-search index --rebuild"]
+    rows = [[name, round(medians[name], 2), " ".join(f"{seconds:.2f}" for seconds in times),
+             round(pages / medians[name], 1)] for name, times in ways.items()]
+    print_table(f"Full build: {len(files)} PDFs (sample reports x {args.copies}), {pages} pages, {JOBS} jobs, "
+                f"{len(ways['kil-search index --rebuild'])} rounds", ["run", "median s", "each round", "pages/s"], rows)
     many = write_pdfs(args.files)
     many_index = OUT_DIR / f"index-of-pdfs-{args.files}"
     shutil.rmtree(many_index, ignore_errors=True)
@@ -125,12 +135,15 @@ def main() -> None:
                  ["kil-search index, no change", round(again_seconds, 2), round(many_pages / again_seconds, 1)]])
     targets: list[dict] = []
     print()
-    target(targets, "full build <= 1.2 x pypdf-only extraction", full_seconds <= 1.2 * pypdf_seconds,
-           f"{full_seconds:.2f} s vs 1.2 x {pypdf_seconds:.2f} = {1.2 * pypdf_seconds:.2f} s")
+    ratios = [build / floor for build, floor in zip(ways["kil-search index --rebuild"], ways["pypdf only (2 processes)"])]
+    target(targets, "full build <= 1.2 x pypdf-only extraction (medians)", full_seconds <= 1.2 * pypdf_seconds,
+           f"{full_seconds:.2f} s vs 1.2 x {pypdf_seconds:.2f} = {1.2 * pypdf_seconds:.2f} s "
+           f"(ratio per round: {', '.join(f'{ratio:.2f}' for ratio in ratios)})")
     print(f"  (the full build takes {full_seconds / ours_seconds:.2f} x our extractor alone: "
           "the part of indexing not hidden behind extraction)")
     target(targets, f"no-change re-run of {args.files} files < 2 s", again_seconds < 2, f"{again_seconds:.2f} s")
     write_json(args.json, {"files": len(files), "pages": pages, "seconds": {row[0]: row[1] for row in rows},
+                           "rounds": {name: [round(seconds, 3) for seconds in times] for name, times in ways.items()},
                            "generated_files": args.files, "generated_pages": many_pages,
                            "generated_full_seconds": round(many_full, 2), "no_change_seconds": round(again_seconds, 2),
                            "targets": targets})
