@@ -16,9 +16,16 @@ reference, and any stream on which this reader raises, is handed to pypdf's pars
 tests/test_pdf_content.py compares the operations and the extracted text with pypdf's on
 every test PDF, on the sample corpus and on built streams full of the awkward cases.
 
-`install()` replaces the parser on pypdf's ContentStream class; it is called by the PDF
-extractor, so only extraction processes use it, and it does nothing when the pypdf
-installed lacks the private names it relies on.
+Two more savings apply to text extraction only. Inside `text_only()` (the extractor wraps
+extract_text in it) operators that text extraction never reads get empty operand lists.
+And pypdf's get_text_operands, which decodes and measures every shown string a byte at a
+time, is replaced by `_text_operands`, which gives the same text and width from tables kept
+per font.
+
+`install()` puts both into pypdf (the content-stream parser on the ContentStream class, the
+string measurer in pypdf's text extractor); the PDF extractor calls it, so only extraction
+processes use them, and it does nothing when the pypdf installed lacks the private names it
+relies on. `uninstall()` restores pypdf's own functions (the tests compare the two).
 """
 
 from __future__ import annotations
@@ -70,6 +77,7 @@ def text_only() -> Iterator[None]:
         yield
     finally:
         _text_only.reset(token)
+
 
 # One token after optional whitespace (pypdf's main loop skips NUL, TAB, LF, FF, CR, space).
 # Groups: 1 number, 2 plain name, 3 operator, 4 plain literal string, 5 hex string, 6 "[", 7 "]".
