@@ -47,8 +47,8 @@ def _parse(data: bytes, fast: bool):
         return ("raised", type(error).__name__, str(error))
 
 
-def _texts(path: Path, fast: bool) -> list:
-    """Every page's text from one PDF as our extractor asks for it (or what went wrong)."""
+def _each_page(path: Path, fast: bool, read) -> list:
+    """read(reader, page) for every page of one PDF, with our reader in or out (or what went wrong)."""
     (pdf_content.install if fast else pdf_content.uninstall)()
     found = []
     try:
@@ -57,33 +57,34 @@ def _texts(path: Path, fast: bool) -> list:
             reader.decrypt("")
         for page in reader.pages:
             try:
-                with pdf_content.text_only():
-                    found.append(page.extract_text())
+                found.append(read(reader, page))
             except Exception as error:
                 found.append(("raised", type(error).__name__))
     except Exception as error:
         found.append(("raised", type(error).__name__))
     return found
+
+
+def _text_for_the_extractor(reader, page) -> str:
+    """A page's text as our extractor asks for it."""
+    with pdf_content.text_only():
+        return page.extract_text()
+
+
+def _text_and_operations(reader, page) -> tuple:
+    """A page's text and its content stream's operations, in full."""
+    contents = page.get_contents()
+    return page.extract_text(), ContentStream(contents, reader).operations if contents is not None else None
+
+
+def _texts(path: Path, fast: bool) -> list:
+    """Every page's text from one PDF as our extractor asks for it."""
+    return _each_page(path, fast, _text_for_the_extractor)
 
 
 def _pages(path: Path, fast: bool) -> list:
-    """Every page's text and operations from one PDF (or what went wrong)."""
-    (pdf_content.install if fast else pdf_content.uninstall)()
-    found = []
-    try:
-        reader = PdfReader(path)
-        if reader.is_encrypted:
-            reader.decrypt("")
-        for page in reader.pages:
-            try:
-                contents = page.get_contents()
-                operations = ContentStream(contents, reader).operations if contents is not None else None
-                found.append((page.extract_text(), operations))
-            except Exception as error:
-                found.append(("raised", type(error).__name__))
-    except Exception as error:
-        found.append(("raised", type(error).__name__))
-    return found
+    """Every page's text and operations from one PDF."""
+    return _each_page(path, fast, _text_and_operations)
 
 
 AWKWARD_STREAMS = {
@@ -143,12 +144,17 @@ def test_built_pdf_text_is_unchanged(tmp_path):
     assert _pages(path, fast=True) == _pages(path, fast=False)
 
 
-@pytest.mark.parametrize("folder", [SHARED_PDFS, SAMPLE_REPORTS], ids=["real-world", "sample-reports"])
-def test_real_pdfs_give_the_same_text_and_operations(folder):
+def _pdfs_in(folder: Path) -> list[Path]:
+    """The PDFs of a folder (the test is skipped when there are none)."""
     paths = sorted(folder.glob("*.pdf"))
     if not paths:
         pytest.skip(f"no PDFs at {folder}")
-    for path in paths:
+    return paths
+
+
+@pytest.mark.parametrize("folder", [SHARED_PDFS, SAMPLE_REPORTS], ids=["real-world", "sample-reports"])
+def test_real_pdfs_give_the_same_text_and_operations(folder):
+    for path in _pdfs_in(folder):
         fast, stock = _pages(path, fast=True), _pages(path, fast=False)
         assert len(fast) == len(stock), path.name
         for number, (ours, theirs) in enumerate(zip(fast, stock), start=1):
@@ -158,10 +164,7 @@ def test_real_pdfs_give_the_same_text_and_operations(folder):
 @pytest.mark.parametrize("folder", [SHARED_PDFS, SAMPLE_REPORTS], ids=["real-world", "sample-reports"])
 def test_text_only_reading_gives_the_same_text(folder):
     """Leaving out drawing operands changes no page's extracted text."""
-    paths = sorted(folder.glob("*.pdf"))
-    if not paths:
-        pytest.skip(f"no PDFs at {folder}")
-    for path in paths:
+    for path in _pdfs_in(folder):
         assert _texts(path, fast=True) == _texts(path, fast=False), path.name
 
 
