@@ -221,7 +221,7 @@ def _store_result(writer: IndexWriter, item: CorpusFile, result, entry: CatalogE
         writer.add_failure(item.doc_id, fields, {**details, "status": "failed", "reason": result.error})
         summary.failed.append((item.doc_id, result.error))
         return
-    prepared: Prepared | None = getattr(result, "prepared", None)
+    prepared: Prepared | None = result.prepared
     if prepared is None:  # not prepared in the worker (or that failed): prepare it here
         prepared = prepare_document(item.path, document, (item.doc_id, entry))
     fields, enrichment = prepared.fields, prepared.enrichment

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import importlib
+from pathlib import Path
 
 from kil_search.errors import ExtractionError
 from kil_search.extract.limits import within_limits

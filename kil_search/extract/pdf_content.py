@@ -113,6 +113,7 @@ _ARRAY_SPACE = re.compile(rb"[\x00\t\n\x0b\x0c\r ]*")
 _LOOKS_INDIRECT = re.compile(rb"[0-9][\x00\t\n\x0b\x0c\r ]+[0-9]+[\x00\t\n\x0b\x0c\r ]+R(?![A-Za-z])")
 
 _NUMBER, _NAME, _OPERATOR, _STRING, _HEX, _OPEN, _CLOSE = range(1, 8)
+_VALUES = frozenset((_NUMBER, _NAME, _STRING, _HEX))  # the tokens that are one pypdf object each
 
 
 class _Unsupported(Exception):
@@ -312,7 +313,7 @@ class _Reader:
         self._budget: Any = None
 
     def operations(self) -> list[tuple[Any, bytes]]:
-        data, match_token, encoding = self.data, _TOKEN.match, self.encoding
+        data, match_token = self.data, _TOKEN.match
         end = len(data)
         operations: list[tuple[Any, bytes]] = []
         operands: list[Any] = []
@@ -324,10 +325,8 @@ class _Reader:
                 continue
             kind = match.lastindex
             position = match.end()
-            if kind == _NUMBER:
-                if position >= end:  # pypdf's peek runs out: it reads the number another way
-                    raise _Unsupported
-                operands.append(_number(match.group(_NUMBER)))
+            if kind in _VALUES:
+                operands.append(self._value(match))
             elif kind == _OPERATOR:
                 operator = match.group(_OPERATOR)
                 if operator == b"BI":
@@ -340,12 +339,6 @@ class _Reader:
                 else:
                     operations.append((operands, operator))
                     operands = []
-            elif kind == _NAME:
-                operands.append(NameObject("/" + match.group(_NAME).decode("ascii")))
-            elif kind == _STRING:
-                operands.append(create_string_object(match.group(_STRING), encoding))
-            elif kind == _HEX:
-                operands.append(create_string_object(_hex_bytes(match.group(_HEX)), encoding))
             elif kind == _OPEN:
                 array, position = self._array(position)
                 operands.append(array)
@@ -387,19 +380,8 @@ class _Reader:
                 raise _Unsupported
             match = match_token(data, position)
             kind = match.lastindex if match is not None else None
-            if kind == _NUMBER:
-                position = match.end()  # type: ignore[union-attr]
-                if position >= end:
-                    raise _Unsupported
-                array.append(_number(match.group(_NUMBER)))  # type: ignore[union-attr]
-            elif kind == _STRING:
-                array.append(create_string_object(match.group(_STRING), encoding))  # type: ignore[union-attr]
-                position = match.end()  # type: ignore[union-attr]
-            elif kind == _HEX:
-                array.append(create_string_object(_hex_bytes(match.group(_HEX)), encoding))  # type: ignore[union-attr]
-                position = match.end()  # type: ignore[union-attr]
-            elif kind == _NAME:
-                array.append(NameObject("/" + match.group(_NAME).decode("ascii")))  # type: ignore[union-attr]
+            if kind in _VALUES:
+                array.append(self._value(match))
                 position = match.end()  # type: ignore[union-attr]
             elif kind == _OPEN:
                 inner, position = self._array(match.end())  # type: ignore[union-attr]
@@ -409,6 +391,19 @@ class _Reader:
                     raise _Unsupported
                 array.append(read_object(self._at(position), None, encoding, parsing_budget=self._parsing_budget()))
                 position = self._stream.tell()  # type: ignore[union-attr]
+
+    def _value(self, match: re.Match) -> Any:
+        """Return the pypdf object of a number, name, string or hex string token."""
+        kind = match.lastindex
+        if kind == _NUMBER:
+            if match.end() >= len(self.data):  # pypdf's peek runs out: it reads the number another way
+                raise _Unsupported
+            return _number(match.group(_NUMBER))
+        if kind == _NAME:
+            return NameObject("/" + match.group(_NAME).decode("ascii"))
+        if kind == _STRING:
+            return create_string_object(match.group(_STRING), self.encoding)
+        return create_string_object(_hex_bytes(match.group(_HEX)), self.encoding)
 
     def _at(self, position: int) -> io.BytesIO:
         if self._stream is None:

@@ -82,12 +82,17 @@ def _field_lengths(reader, fieldname):
     return lengths
 
 
+def _note_docnum(pool, docnum) -> None:
+    """Remember whether the pool's postings still arrive in docnum order (see 5.)."""
+    if docnum < pool._kil_last_docnum:
+        pool._kil_unordered = True
+    else:
+        pool._kil_last_docnum = docnum
+
+
 def _pool_add(self, item):
     """Buffer one posting (fieldname, term bytes, docnum, weight, value bytes)."""
-    if item[2] < self._kil_last_docnum:
-        self._kil_unordered = True
-    else:
-        self._kil_last_docnum = item[2]
+    _note_docnum(self, item[2])
     self.fieldnames.add(item[0])
     self.currentsize += _POSTING_OVERHEAD + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
     if self.currentsize > self.limit:
@@ -99,10 +104,7 @@ def _pool_add_field(self, fieldname, docnum, postings):
     """Buffer one document's postings in one field: (fieldname, term, docnum, weight, value) tuples."""
     if not postings:
         return
-    if docnum < self._kil_last_docnum:
-        self._kil_unordered = True
-    else:
-        self._kil_last_docnum = docnum
+    _note_docnum(self, docnum)
     self.fieldnames.add(fieldname)
     # Only decides when to spill to disk: an average term and value instead of measuring each.
     self.currentsize += len(postings) * (_POSTING_OVERHEAD + len(fieldname) + _AVERAGE_TERM_AND_VALUE)
