@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from whoosh import index as whoosh_index
 
 from kil_search.index.schema import text_analyzer
-from kil_search.index.store import current_generation
 from kil_search.search import SearchService, parse_query
 from kil_search.search.excerpts import find_matches
 from finding_corpus import finding_service, finding_settings  # noqa: F401 (fixtures)
@@ -42,13 +40,15 @@ def test_matches_and_scores_equal_whooshs_own_search(service, settings, text, an
 
 @pytest.mark.parametrize("text", ["council", "community", "local economy", "care OR council"])
 def test_documents_come_in_the_order_of_their_best_passage(service, text):
-    index = whoosh_index.open_dir(str(current_generation(service.index_dir)))
-    with index.searcher(weighting=_WEIGHTING) as searcher:
-        ranked = searcher.search(parse_query(text).query, limit=None)
-        expected = list(dict.fromkeys(hit["doc_id"] for hit in ranked))
-        best = {}
-        for hit in ranked:
-            best.setdefault(hit["doc_id"], []).append(hit["page"])
+    searcher = service.searcher()
+    arrays = service.arrays(searcher)
+    evaluator = Evaluator(searcher, arrays, _WEIGHTING.B, _WEIGHTING.K1, combine_fields=True)
+    matches = evaluator.evaluate(parse_query(text).query)
+    passages = sorted(zip(matches.scores.tolist(), matches.ids.tolist()), key=lambda pair: (-pair[0], pair[1]))
+    expected = list(dict.fromkeys(arrays.doc_ids[arrays.doc_of[docnum]] for _, docnum in passages))
+    best: dict[str, list[int]] = {}
+    for _, docnum in passages:
+        best.setdefault(arrays.doc_ids[arrays.doc_of[docnum]], []).append(searcher.stored_fields(docnum)["page"])
     results = service.search(text, per_page=50, exact=True)
     assert [hit.id for hit in results.results] == expected
     assert results.total == len(expected)
@@ -85,7 +85,7 @@ def test_phrases_are_highlighted_across_stop_words_and_only_whole():
 def test_facet_counts_from_arrays_equal_whooshs_query_pass(finding_service, query, filters):
     searcher, table = finding_service.searcher(), finding_service.facet_table()
     prepared = prepare(searcher, query, filters, finding_service.glossary, finding_service.gazetteer)
-    ranking, matched = finding_service._rank(searcher, table, prepared)
+    ranking, matched, _complete = finding_service._rank(searcher, table, prepared)
     slow = count_facets(table, prepared.text_query, prepared.mask, prepared.filters, finding_service.gazetteer)
     fast = count_facets_of(table, matched, prepared.filters, finding_service.gazetteer)
     assert [facet.to_json() for facet in fast] == [facet.to_json() for facet in slow]

@@ -19,6 +19,20 @@ ALTERNATIVE_BOOST = 0.6
 _TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+')
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _CASE_WORDS = re.compile(r"(?i)^case[-‐]?(?:study|studies)$")
+# Words that say how a sentence is built, not what it is about: left out of a query as typed when it
+# has other words ("what are the problems of heat conduction" searches "problems heat conduction").
+# The index's analyser drops only a few of them; a question's "what", "were", "does" or "must" would
+# otherwise count as words every result should hold.
+FUNCTION_WORDS = frozenset("""
+    a about above after again against all also am among an and any are as at be because been before being
+    below between both but by can could did do does doing done down during each either for from further
+    had has have having he her here hers herself him himself his how however i if in into is it its itself
+    may me might must my myself neither no nor not of off on once only or other ought our ours ourselves
+    out over own per same shall she should so some such than that the their theirs them themselves then
+    there these they this those through thus to too under until upon very was we were what whatever when
+    whenever where whereas whether which while who whom whose why will with within without would yet you
+    your yours yourself yourselves
+""".split())
 
 
 @dataclass(frozen=True)
@@ -66,11 +80,23 @@ def rewrite_query(text: str, glossary: Glossary | None, exact: bool = False) -> 
         else:
             kept.append(tokens[index])
             index += 1
-    plain = " ".join(kept) if case_studies_only else text
+    kept = without_function_words(kept)
+    plain = " ".join(kept) if case_studies_only or len(kept) < len(tokens) else text
     if glossary is None:
         return Rewrite(plain, plain, [], case_studies_only)
     pieces, expansions = _expand(kept, glossary)
     return Rewrite(" ".join(pieces) if expansions else plain, plain, expansions, case_studies_only)
+
+
+def without_function_words(tokens: list[str]) -> list[str]:
+    """Leave out plain function words, unless nothing else would be left or an operator needs them."""
+    def droppable(index: int) -> bool:
+        neighbours = tokens[index - 1:index] + tokens[index + 1:index + 2]
+        return (_is_plain(tokens, index) and tokens[index].lower().strip(".,;:!?") in FUNCTION_WORDS
+                and not any(token in _OPERATORS for token in neighbours))
+
+    kept = [token for index, token in enumerate(tokens) if not droppable(index)]
+    return kept if any(_is_plain(kept, index) for index in range(len(kept))) else tokens
 
 
 def downweight_alternatives(parsed: wq.Query, keys: set[tuple[str, ...]]) -> wq.Query:

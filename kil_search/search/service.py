@@ -161,11 +161,11 @@ class SearchService:
         sort = sort if sort in SORTS else "relevance"
         searcher, table = self.searcher(), self.facet_table()
         query = prepare(searcher, text, filters, self.glossary, self.gazetteer, exact)
-        hits, total, matched = self._find(searcher, table, query, page, per_page, sort)
-        any_word = False
+        hits, total, matched, complete = self._find(searcher, table, query, page, per_page, sort)
+        any_word = total > 0 and not complete  # a long query found passages with most, not all, of its words
         if total == 0 and not query.parsed.is_empty and len(query.parsed.highlight_terms) > 1:
             query = prepare(searcher, text, filters, self.glossary, self.gazetteer, exact, any_word=True)
-            hits, total, matched = self._find(searcher, table, query, page, per_page, sort)
+            hits, total, matched, _complete = self._find(searcher, table, query, page, per_page, sort)
             any_word = total > 0
         facets = []
         if query.runnable:
@@ -192,8 +192,9 @@ class SearchService:
         docnums = matching_passages(searcher, query.text_query, query.filter_query, query.mask)
         return len({table.doc_ids[docnum] for docnum in docnums})
 
-    def _rank(self, searcher, table: FacetTable, query: PreparedQuery) -> tuple[Ranking, np.ndarray] | None:
-        """Score the query over postings arrays: the ranking within filters and every match (for facets).
+    def _rank(self, searcher, table: FacetTable, query: PreparedQuery) -> tuple[Ranking, np.ndarray, bool] | None:
+        """Score the query over postings arrays: the ranking within filters, every match (for facets), and
+        whether some passage holds every word (a long query needs only most of them).
 
         None when the arrays are of another generation than the searcher (an index swap
         in between): the caller then lets Whoosh run the query.
@@ -202,9 +203,10 @@ class SearchService:
         if (arrays.source is not self._local.index or arrays.generation != searcher.reader().generation()
                 or len(table.doc_ids) != arrays.size):
             return None  # the index moved on between opening this searcher and the arrays
-        evaluator = Evaluator(searcher, arrays, _WEIGHTING.B, _WEIGHTING.K1)
+        evaluator = Evaluator(searcher, arrays, _WEIGHTING.B, _WEIGHTING.K1, combine_fields=True)
         try:
-            matches = score_matches(evaluator, searcher, query.text_query)
+            soft = evaluator.most_of(query.text_query)
+            matches, complete = soft if soft is not None else (score_matches(evaluator, searcher, query.text_query), True)
             ids, scores = matches.ids, matches.scores
             if query.mask is not None and len(ids):
                 keep = ~np.isin(ids, evaluator.docs(query.mask))
@@ -212,7 +214,7 @@ class SearchService:
         except StaleArrays:
             return None
         passing = passing_passages(table, query.filters, self.gazetteer)[ids]
-        return rank_matches(arrays, ids[passing], scores[passing]), ids
+        return rank_matches(arrays, ids[passing], scores[passing]), ids, complete
 
     def facet_table(self) -> FacetTable:
         """Return the facet columns of this thread's index generation, read once and shared by threads."""
@@ -261,18 +263,19 @@ class SearchService:
         return caches[1].setdefault(name, empty())
 
     def _find(self, searcher, table, query: PreparedQuery, page, per_page, sort):
-        """Run a prepared query: one page of documents, the total and every matching passage (None: not known)."""
+        """Run a prepared query: one page of documents, the total, every matching passage (None: not known) and
+        whether every word was found together."""
         if not query.runnable:
-            return [], 0, None
+            return [], 0, None, True
         ranked = self._rank(searcher, table, query)
         if ranked is not None:
             hits, total = page_of_ranking(searcher, ranked[0], query.highlight_terms, page, per_page, sort,
                                           self.passages_per_result, self._place_name, query.highlight_phrases)
-            return hits, total, ranked[1]
+            return hits, total, ranked[1], ranked[2]
         hits, total = find_documents(searcher, table.dates, query.text_query, query.filter_query, query.mask,
                                      query.highlight_terms, page, per_page, sort, self.passages_per_result,
                                      self._place_name, query.highlight_phrases)
-        return hits, total, None
+        return hits, total, None, True
 
     def _did_you_mean(self, searcher, text: str, query: PreparedQuery, exact: bool, total: int) -> Suggestion | None:
         """Return a corrected query when it finds more documents than the one typed."""
