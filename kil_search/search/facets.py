@@ -19,6 +19,7 @@ from whoosh import query as wq
 
 from ..index.schema import KIND_PASSAGE
 from ..places import COUNCIL_TYPE_ORDER, Gazetteer
+from .records import RecordNumbering
 
 Filters = dict[str, tuple[str, ...]]
 _YES = {"1", "yes", "true", "on"}
@@ -239,17 +240,5 @@ def _find_value_and_label(facet: Facet, term: str, table: FacetTable, gazetteer:
 
 
 def _column(searcher, field_name: str, default) -> list:
-    """Return a column's values for every document number, segment by segment."""
-    values: list = []
-    for reader, _offset in _leaf_readers(searcher.reader()):
-        if reader.has_column(field_name):
-            values.extend(reader.column_reader(field_name))
-        else:
-            values.extend([default] * reader.doc_count_all())
-    return values
-
-
-def _leaf_readers(reader):
-    """Return (segment reader, first document number) pairs."""
-    return reader.leaf_readers()
-
+    """Return a column's values for every record number (the one numbering: search/records.py)."""
+    return RecordNumbering(searcher.reader()).column(field_name, default)

@@ -19,6 +19,7 @@ import numpy as np
 from whoosh.reading import TermNotFound
 
 from ..index.schema import KIND_DOCUMENT
+from .records import RecordNumbering
 
 CACHE_BYTES = 128 * 1024 * 1024  # decoded postings kept per worker, shared by its threads
 SCORED_FIELDS = ("title", "section", "text")
@@ -44,7 +45,11 @@ class TermPostings:
 
 
 class GenerationArrays:
-    """Per-generation arrays: which document each docnum belongs to, field lengths, postings."""
+    """Per-generation arrays: which document each docnum belongs to, its page, field lengths, postings.
+
+    Every per-record array comes from one RecordNumbering, so all have the generation's record
+    count (deleted records included, masked by `live`) and cannot disagree in length.
+    """
 
     def __init__(self, index):
         self.source = index
@@ -57,7 +62,8 @@ class GenerationArrays:
         self._closed = False
         self._cache: OrderedDict = OrderedDict()
         self._cached = 0
-        doc_id_column = list(reader.column_reader("doc_id")) if reader.has_column("doc_id") else [""] * self.size
+        numbering = RecordNumbering(reader)  # every array below has one entry per record number
+        doc_id_column = numbering.column("doc_id", "")
         records = {number: searcher.stored_fields(number) for number in searcher.document_numbers(kind=KIND_DOCUMENT)}
         self.doc_ids = sorted(record["doc_id"] for record in records.values())
         ordinal = {doc_id: number for number, doc_id in enumerate(self.doc_ids)}
@@ -65,17 +71,15 @@ class GenerationArrays:
         for record in records.values():
             self.records[ordinal[record["doc_id"]]] = record
         self._ordinal = ordinal
-        live = np.zeros(self.size, dtype=bool)
-        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        self.doc_of = np.array([ordinal.get(doc_id, -1) for doc_id in doc_id_column], dtype=np.int64)
-        self.doc_of[~live] = -1
+        live = numbering.live
+        self.doc_of = numbering.array("doc_of", [ordinal.get(doc_id, -1) for doc_id in doc_id_column], np.int64)
+        self.doc_of[~live] = -1  # deleted records (an old version of a document) belong to no document
         for number in records:
             self.doc_of[number] = -1  # document records are not passages
-        self.pages = np.array(list(reader.column_reader("page")) if reader.has_column("page") else [0] * self.size,
-                              dtype=np.int64)
-        self.lengths = {name: np.array([reader.doc_field_length(n, name, 1) for n in range(self.size)], dtype=np.float64)
-                        for name in SCORED_FIELDS}
+        self.pages = numbering.array("pages", numbering.column("page", 0), np.int64)
+        self.lengths = {name: numbering.field_lengths(name) for name in SCORED_FIELDS}
         self.live = live
+        self.numbering = numbering  # for any further per-record array: same numbering, same length
 
     def ordinal(self, doc_id: str) -> int | None:
         """Return a document's number in these arrays, or None."""
