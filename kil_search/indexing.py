@@ -28,6 +28,7 @@ from .index.store import (
     write_json_atomically,
     write_lock,
 )
+from .index.moved_files import indexed_stat, moved_entry, read_moved, write_moved
 from .index.writer import IndexWriter
 from .models import Document
 from .preparing import Prepared, document_fields, prepare_document
@@ -100,20 +101,21 @@ def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
         remove_abandoned_generations(index_dir, live)
         generation, target = live, whoosh_index.open_dir(str(live))
     known = _known_documents(target)
+    noted = {} if summary.rebuilt else read_moved(generation)
     files = scan_corpus(Path(settings.corpus_dir))
-    to_extract, touched = _plan(files, known, catalog, summary)
+    to_extract, moved = _plan(files, known, noted, catalog, summary)
     removed = sorted(set(known) - {item.doc_id for item in files})
     progress("plan", len(to_extract))
     by_path = {item.path: item for item in to_extract}
-    if not (to_extract or removed or touched or summary.rebuilt):
-        _count(target, summary)  # nothing changed: no writer, no commit, no segment merge
+    if not (to_extract or removed or summary.rebuilt):
+        # Nothing to write (files only touched are noted beside the index): no commit, no segment merge.
+        _note_moved(generation, noted, moved)
+        _count(target, summary)
         return summary
     with IndexWriter(target, staged=summary.rebuilt) as writer:
         for doc_id in removed:
             writer.delete_document(doc_id)
             summary.removed.append(doc_id)
-        for item, details in touched:
-            writer.update_details(item.doc_id, known[item.doc_id], details)
         # The workers also prepare each document (fields, finding aids, words): this process only writes.
         hints = {path: (item.doc_id, catalog.get(item.doc_id, CatalogEntry())) for path, item in by_path.items()}
         results = extract_in_workers(list(by_path), jobs=jobs, timeout=settings.extract_timeout,
@@ -124,6 +126,7 @@ def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
             _store_result(writer, item, result, catalog.get(item.doc_id, CatalogEntry()), summary)
             writer.commit_stage_if_due()  # a rebuild only: its generation is not live yet
             progress("file", item.doc_id)
+    _note_moved(generation, noted, moved)  # after the commit: a note never describes content not yet indexed
     if summary.rebuilt:
         publish_generation(index_dir, generation)
     _count(whoosh_index.open_dir(str(generation)), summary)
@@ -186,25 +189,34 @@ def _fed_in_background(results: Iterator, depth: int) -> Iterator:
         thread.join(timeout=5)  # a file still extracting keeps it longer: its workers are daemons
 
 
-def _plan(files: list[CorpusFile], known: dict, catalog: dict, summary: IndexSummary):
-    """Split files into those to extract and those unchanged (maybe only touched)."""
-    to_extract, touched = [], []
+def _plan(files: list[CorpusFile], known: dict, noted: dict, catalog: dict, summary: IndexSummary):
+    """Split files into those to extract and those unchanged; return them and the notes of unchanged
+    files whose size and time differ from their record's (see index/moved_files.py)."""
+    to_extract, moved = [], {}
     for item in files:
         stored = known.get(item.doc_id)
         entry = catalog.get(item.doc_id, CatalogEntry())
         details = (stored or {}).get("details") or {}
+        now = (item.size, item.mtime_ns)
         if not stored or details.get("catalog") != entry.fingerprint():
             to_extract.append(item)
-        elif details.get("size") == item.size and details.get("mtime_ns") == item.mtime_ns:
+        elif indexed_stat(item.doc_id, details, noted) == now:
             summary.unchanged += 1
         elif details.get("size") == item.size and details.get("sha256") == hash_file(item.path):
-            summary.unchanged += 1
-            touched.append((item, {**details, "mtime_ns": item.mtime_ns}))
+            summary.unchanged += 1  # touched, copied or restored: same content, new time
         else:
             to_extract.append(item)
+        if stored and item not in to_extract and (details.get("size"), details.get("mtime_ns")) != now:
+            moved[item.doc_id] = moved_entry(item.size, item.mtime_ns, details)
         if stored and details.get("status") == "failed" and item not in to_extract:
             summary.still_failing.append((item.doc_id, details.get("reason", "unknown")))
-    return to_extract, touched
+    return to_extract, moved
+
+
+def _note_moved(generation: Path, noted: dict, moved: dict) -> None:
+    """Record the unchanged files' new sizes and times beside the index, when they differ from the last note."""
+    if moved != noted:
+        write_moved(generation, moved)
 
 
 def _store_result(writer: IndexWriter, item: CorpusFile, result, entry: CatalogEntry, summary: IndexSummary) -> None:

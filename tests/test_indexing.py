@@ -9,9 +9,10 @@ import pytest
 
 from builders import make_pdf
 from kil_search.errors import CatalogError, IndexBusyError, KilSearchError
-from kil_search.index.store import write_lock
+from kil_search.index.store import current_generation, write_lock
 from kil_search.indexing import run_index
 from kil_search.search import SearchService
+from kil_search.search.answer import answer_question
 
 
 def titles(settings, query):
@@ -38,6 +39,38 @@ def test_touched_but_identical_file_is_unchanged(settings, built_index):
     os.utime(path, (later, later))
     assert run_index(settings).unchanged == 3
     assert run_index(settings).unchanged == 3
+
+
+def index_files(settings) -> set[str]:
+    """Return the names of the live generation's files (a commit adds a table of contents)."""
+    return {path.name for path in current_generation(settings.index_dir).iterdir()}
+
+
+def test_touching_every_file_writes_nothing_and_questions_still_answer(settings, built_index):
+    service = SearchService(settings.index_dir)
+    before = answer_question(service, "How many councils joined the network of trailblazers?").to_json()
+    files_before = index_files(settings)
+    later = time.time() + 10
+    for path in settings.corpus_dir.rglob("*"):
+        if path.is_file():
+            os.utime(path, (later, later))
+    summary = run_index(settings)
+    assert (summary.indexed, summary.unchanged) == ([], 3)
+    assert index_files(settings) - files_before == {"moved_files.json"}  # no commit: only the note beside it
+    assert run_index(settings).unchanged == 3  # the note spares hashing again (and is still right)
+    after = answer_question(SearchService(settings.index_dir), "How many councils joined the network of trailblazers?").to_json()
+    assert after["answer"] == before["answer"] and after["answer"]["document"]["id"] == "web/trailblazers.html"
+
+
+def test_an_edited_touched_file_is_reindexed(settings, built_index):
+    path = settings.corpus_dir / "reports" / "economy-briefing.pdf"
+    later = time.time() + 10
+    os.utime(path, (later, later))
+    run_index(settings)
+    make_pdf(path, ["Allotments and food growing in Oldham."], title="Local economies briefing")
+    os.utime(path, (later, later))  # the same time as noted: the size or the hash tells
+    assert run_index(settings).indexed == ["reports/economy-briefing.pdf"]
+    assert titles(settings, "allotments") == ["Local economies briefing"]
 
 
 def test_changed_file_is_reindexed(settings, built_index):

@@ -133,9 +133,3 @@ class IndexWriter:
             doc_type=fields["doc_type"],
             details={**details, "title": fields["title"]},
         )
-
-    def update_details(self, doc_id: str, stored: dict, details: dict) -> None:
-        """Rewrite a document record with new details (e.g. a touched file's new mtime)."""
-        record = {key: value for key, value in stored.items() if key != "details"}
-        record["details"] = details
-        self._writer.update_document(**record)

@@ -12,7 +12,8 @@ from ..catalog_write import set_entry
 from ..corpus import DOCUMENT_TYPES, load_catalog, scan_corpus
 from ..errors import KilSearchError
 from ..index.schema import KIND_DOCUMENT
-from ..index.store import LAST_RUN_FILE, open_live_index, read_json
+from ..index.moved_files import with_moved_stats
+from ..index.store import LAST_RUN_FILE, current_generation, open_live_index, read_json
 from ..library import FileExistsInCorpusError, add_file, corpus_path, remove_document
 from ..run_status import read_run_status
 from . import auth
@@ -126,7 +127,8 @@ def _indexed_records(index_dir: Path) -> dict[str, dict]:
     """Read the document records with a searcher of its own, so a run that just ended shows at once."""
     try:
         with open_live_index(index_dir).searcher() as searcher:
-            return {record["doc_id"]: record for record in searcher.documents(kind=KIND_DOCUMENT)}
+            records = {record["doc_id"]: record for record in searcher.documents(kind=KIND_DOCUMENT)}
+        return with_moved_stats(records, current_generation(index_dir))  # touched files are not "changed"
     except KilSearchError:
         return {}
 
