@@ -24,6 +24,8 @@ PAGES = {
                    "<p>Councils weigh social value in procurement. The value of social clubs is another matter.</p>"),
     "value-apart.html": ("More procurement notes",
                          "<p>Councils weigh procurement value; social clubs matter too for the council.</p>"),
+    "together.html": ("Pilot", "<p>The pilot tested wind tunnel models for one season.</p>"),
+    "apart.html": ("Trial", "<p>Tunnel flooded; models lost; wind rose.</p>"),  # shorter: plain BM25 puts it first
 }
 
 
@@ -68,6 +70,11 @@ def test_a_word_repeated_in_title_heading_and_text_does_not_outweigh_a_second_wo
 def test_a_quoted_phrase_in_a_long_query_stays_a_must(service):
     results = service.search('"social value" councils weigh procurement')
     assert [hit.id for hit in results.results] == ["value.html"]
+
+
+def test_words_typed_together_rank_the_passage_that_has_them_together_first(service):
+    results = service.search("wind tunnel models")
+    assert [hit.id for hit in results.results][:2] == ["together.html", "apart.html"]
 
 
 def test_short_queries_still_need_every_word(service):

@@ -6,10 +6,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .feedback import add_feedback
 from .matching import Evaluator, Matches, Unsupported
+from .proximity import add_proximity, query_words
 from .postings import GenerationArrays
 from .query import ParsedQuery
 from .sets import distinct
+
+
+# Queries of this many plain words or more are re-ranked with pseudo-relevance feedback. Dev halves:
+# from 8 words Cranfield nDCG@10 +0.008 and Recall@100 +0.016 with SQuAD Success@1 level (-0.001);
+# from 5 or 6 words the SQuAD questions lost 3-7 points (factoid questions gain nothing from their neighbours).
+FEEDBACK_WORDS = 8
 
 
 @dataclass
@@ -66,6 +74,21 @@ def rank_matches(arrays: GenerationArrays, ids: np.ndarray, scores: np.ndarray) 
     matched = np.flatnonzero(present)
     documents = matched[np.lexsort((first[matched], -best[matched]))]
     return Ranking(arrays, ids, scores, docs, documents)
+
+
+def score_for_ranking(evaluator: Evaluator, searcher, query) -> tuple[Matches, bool]:
+    """Score every passage for the results page, and say whether some passage holds every clause.
+
+    A long query needs only some of its words (Evaluator.most_of); words found near each other
+    count extra; a very long one is re-ranked with words its best passages share.
+    """
+    soft = evaluator.most_of(query)
+    matches, complete = soft if soft is not None else (score_matches(evaluator, searcher, query), True)
+    matches = add_proximity(evaluator, query, matches)
+    words = query_words(query)
+    if soft is not None and len(words) >= FEEDBACK_WORDS:
+        matches = add_feedback(evaluator, words, matches)
+    return matches, complete
 
 
 def score_matches(evaluator: Evaluator, searcher, query) -> Matches:

@@ -19,7 +19,7 @@ from ..index.schema import KIND_DOCUMENT
 from ..index.store import CURRENT_LINK, open_live_index
 from ..places import Gazetteer, load_gazetteer
 from .case_studies import CaseStudyEntry, all_case_studies
-from .best_passage import Ranking, rank_matches, score_matches
+from .best_passage import Ranking, rank_matches, score_for_ranking, score_matches
 from .facet_arrays import count_facets_of, passing_passages
 from .facets import FacetTable, count_facets, matching_passages
 from .glossary import Glossary, load_glossary
@@ -205,8 +205,7 @@ class SearchService:
             return None  # the index moved on between opening this searcher and the arrays
         evaluator = Evaluator(searcher, arrays, _WEIGHTING.B, _WEIGHTING.K1, combine_fields=True)
         try:
-            soft = evaluator.most_of(query.text_query)
-            matches, complete = soft if soft is not None else (score_matches(evaluator, searcher, query.text_query), True)
+            matches, complete = score_for_ranking(evaluator, searcher, query.text_query)
             ids, scores = matches.ids, matches.scores
             if query.mask is not None and len(ids):
                 keep = ~np.isin(ids, evaluator.docs(query.mask))
