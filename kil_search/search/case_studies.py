@@ -55,7 +55,9 @@ def all_case_studies(searcher, gazetteer: Gazetteer) -> list[CaseStudyEntry]:
         passages.setdefault((fields["doc_id"], fields.get("case_title", "")), []).append(fields)
     entries = [_entry(sorted(group, key=lambda fields: (fields.get("page", 0), fields.get("record_id", ""))), gazetteer)
                for group in passages.values()]
-    entries.sort(key=lambda entry: entry.page)
+    # Ties go by document and title, not by record number: that is the order files were indexed in,
+    # which a rebuild and incremental runs do not share.
+    entries.sort(key=lambda entry: (entry.page, entry.doc_id, entry.title))
     entries.sort(key=lambda entry: entry.date, reverse=True)
     return entries
 

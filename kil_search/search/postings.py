@@ -10,6 +10,7 @@ the cache holds index data, like an operating system's page cache.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from itertools import chain
@@ -79,7 +80,35 @@ class GenerationArrays:
         self.pages = numbering.array("pages", numbering.column("page", 0), np.int64)
         self.lengths = {name: numbering.field_lengths(name) for name in SCORED_FIELDS}
         self.live = live
+        self._live_count: int | None = None
+        self._average_lengths: dict[str, float] = {}
         self.numbering = numbering  # for any further per-record array: same numbering, same length
+
+    def live_count(self) -> int:
+        """Return how many records are not deleted (what a fresh build of the same files would hold)."""
+        if self._live_count is None:
+            self._live_count = int(self.live.sum())
+        return self._live_count
+
+    def average_length(self, field: str) -> float:
+        """Return a field's mean length over the live records, the same whatever the index's history.
+
+        Whoosh's avg_field_length divides a segment total by every record, deleted ones included,
+        and a merge re-adds the merged records' rounded lengths to that total: after incremental
+        runs scores differed from a rebuild's. Here it is the mean of the live records' own
+        (rounded) lengths, which a rebuild of the same files gives too.
+        """
+        with self._lock:
+            if field not in self._average_lengths:
+                if self._closed:
+                    raise StaleArrays("the index generation was replaced")
+                lengths = self.numbering.field_lengths(field, default=0)[self.live]
+                self._average_lengths[field] = float(np.nansum(lengths)) / max(1, self.live_count())
+            return self._average_lengths[field]
+
+    def idf(self, field: str, text: str) -> float:
+        """Return Whoosh's inverse document frequency of a term over the live records (see average_length)."""
+        return math.log(self.live_count() / (len(self.term(field, text).ids) + 1)) + 1
 
     def ordinal(self, doc_id: str) -> int | None:
         """Return a document's number in these arrays, or None."""
