@@ -119,7 +119,7 @@ def search_command(index, query, page, per_page, as_json, filters, sort, exact) 
 def ask_command(index, question, as_json) -> None:
     """Answer QUESTION with the sentences that say it, their document and page (or say none does)."""
     from .search import SearchService
-    from .search.answer import answer_question
+    from .answer import answer_question
 
     settings = _settings(None, index)
     try:

@@ -12,7 +12,7 @@ from kil_search.errors import CatalogError, IndexBusyError, KilSearchError
 from kil_search.index.store import current_generation, write_lock
 from kil_search.indexing import run_index
 from kil_search.search import SearchService
-from kil_search.search.answer import answer_question
+from kil_search.answer import answer_question
 
 
 def titles(settings, query):

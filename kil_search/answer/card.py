@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from .excerpts import make_excerpt
+from ..search.excerpts import make_excerpt
 
 
 @dataclass

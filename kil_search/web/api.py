@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app
 
 from ..errors import IndexMissingError
-from ..search.answer import answer_question
+from ..answer import answer_question
 from .common import exact_arg, filter_args, find_document, int_arg, query_arg, search_service, sort_arg
 from .documents import document_view
 
@@ -31,7 +31,7 @@ def search():
 def ask():
     """Return the answer to ?q= as JSON: the answer (or null), alternatives and the best passages."""
     try:
-        return answer_question(search_service(), query_arg()).to_json()
+        return answer_question(search_service(), query_arg(), filters=filter_args()).to_json()
     except IndexMissingError as error:
         return {"error": {"status": 503, "message": str(error)}}, 503
 

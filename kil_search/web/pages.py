@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, send_file
 
 from ..errors import IndexMissingError
-from ..search.answer import answer_question, looks_like_question
+from ..answer import answer_question, looks_like_question
 from .security import STORED_HTML_POLICY, STORED_PDF_POLICY
 from .common import corpus_file, exact_arg, filter_args, find_document, int_arg, query_arg, search_service, sort_arg
 from .documents import document_view
@@ -47,7 +47,7 @@ def _results_page(always_answer: bool):
     try:
         results = search_service().search(text, page=page, per_page=per_page, filters=filters, sort=sort_arg(), exact=exact_arg())
         wanted = bool(text) and page == 1 and (always_answer or looks_like_question(text))
-        answer = answer_question(search_service(), text) if wanted else None
+        answer = answer_question(search_service(), text, filters=filters) if wanted else None
     except IndexMissingError:
         return render_template("error.html", code=503, message="The search index has not been built yet."), 503
     links = SearchLinks(text, filters, results.sort, results.exact)

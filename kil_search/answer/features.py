@@ -1,0 +1,115 @@
+"""The figures the answer model weighs for each candidate sentence; all between about 0 and 1."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .candidates import Unit, is_row
+from .question import Question
+from .words import capitalised, has_date, has_number, stems
+
+FEATURES = (
+    "overlap",  # the question's words in the sentence, each weighted by its rarity
+    "context",  # ... in the sentence or the one either side
+    "around",  # ... in the headings above it, the section or the document's title
+    "page",  # ... anywhere on its page
+    "bigrams",  # the question's word pairs that stand together in the sentence too
+    "matched",  # the share of the question's words in the sentence, unweighted
+    "closeness",  # how tightly the matched words sit together
+    "rarest_missing",  # the rarest question word found nowhere around the sentence, against the rarest of all
+    "unknown",  # the share of the question's weight the library never uses
+    "page_rank",  # 1 / (1 + the page's place in the search's ranking)
+    "page_score",  # the page's best passage score against the best page's
+    "type_match",  # the question wants a date, number or name and the sentence has one the question does not give
+    "type_missing",  # ... and it has none
+    "new_words",  # how much the sentence says besides the question's words
+    "short",  # fewer than six words
+    "row",  # a table row
+    "first_on_page",  # the first unit of the page
+)
+
+
+def question_weights(question: Question, rarity: dict[str, float]) -> dict[str, float]:
+    """Return each question stem with its weight: its rarity in the library (at least a little)."""
+    return {term: max(0.1, rarity.get(term, 0.0)) for term in question.search_terms}
+
+
+def features(question: Question, weights: dict[str, float], unknown: float, unit: Unit, page_stems: frozenset[str],
+             title: str) -> list[float]:
+    """Return the candidate's feature vector in FEATURES order."""
+    total = sum(weights.values()) or 1.0
+    own = stems(unit.text)
+    own_set = set(own)
+    near = own_set | set(stems(unit.before)) | set(stems(unit.after))
+    above = set(stems(" ".join(unit.headings) + " " + title))
+    matched = [term for term in weights if term in own_set]
+    rarest = max(weights.values()) if weights else 1.0
+    missing = [weights[term] for term in weights if term not in near and term not in above]
+    return [
+        sum(weights[term] for term in matched) / total,
+        sum(weight for term, weight in weights.items() if term in near) / total,
+        sum(weight for term, weight in weights.items() if term in above) / total,
+        sum(weight for term, weight in weights.items() if term in page_stems) / total,
+        _bigrams(question, own),
+        len(matched) / max(1, len(weights)),
+        _closeness(own, set(matched)),
+        max(missing, default=0.0) / rarest,
+        unknown,
+        1.0 / (1 + unit.page.rank),
+        unit.page.score,
+        *_answer_type(question, unit.text, own_set),
+        min(1.0, math.log1p(len(own_set - set(weights))) / math.log(30)),
+        1.0 if len(unit.text.split()) < 6 else 0.0,
+        1.0 if is_row(unit) else 0.0,
+        1.0 if unit.position == 0 else 0.0,
+    ]
+
+
+def matrix(rows: list[list[float]]) -> np.ndarray:
+    """Return the feature rows as one array."""
+    return np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
+
+
+def _bigrams(question: Question, own: tuple[str, ...]) -> float:
+    """Return the share of the question's adjacent word pairs that stand within two words of each other in the sentence."""
+    asked = stems(question.text)
+    pairs = {(a, b) for a, b in zip(asked, asked[1:]) if a != b}
+    if not pairs:
+        return 0.0
+    positions: dict[str, list[int]] = {}
+    for place, word in enumerate(own):
+        positions.setdefault(word, []).append(place)
+    together = sum(1 for a, b in pairs if any(0 < abs(q - p) <= 2 for p in positions.get(a, ()) for q in positions.get(b, ())))
+    return together / len(pairs)
+
+
+def _closeness(own: tuple[str, ...], matched: set[str]) -> float:
+    """Return matched words / the shortest stretch of the sentence holding them all (0 with fewer than two)."""
+    if len(matched) < 2:
+        return 0.0
+    places = [(place, word) for place, word in enumerate(own) if word in matched]
+    best = len(own)
+    for start in range(len(places)):
+        seen: set[str] = set()
+        for place, word in places[start:]:
+            seen.add(word)
+            if len(seen) == len(matched):
+                best = min(best, place - places[start][0] + 1)
+                break
+    return len(matched) / best
+
+
+def _answer_type(question: Question, text: str, own: set[str]) -> tuple[float, float]:
+    """Return (has the kind of answer asked for, lacks it); both 0 when the question wants no particular kind."""
+    asked = set(stems(question.text))
+    if question.kind in ("when", "how_long"):
+        found = has_date(text) or (question.kind == "how_long" and has_number(text))
+    elif question.kind in ("how_many", "how_much"):
+        found = has_number(text)
+    elif question.kind in ("who", "where") or question.wants_names:
+        found = bool(capitalised(text) - asked)
+    else:
+        return 0.0, 0.0
+    return (1.0, 0.0) if found else (0.0, 1.0)
