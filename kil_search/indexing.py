@@ -19,6 +19,7 @@ from .index.schema import KIND_DOCUMENT
 from .index.store import (
     LAST_RUN_FILE,
     create_generation,
+    open_index,
     current_generation,
     generation_is_usable,
     publish_generation,
@@ -34,7 +35,6 @@ from .models import Document
 from .preparing import Prepared, document_fields, prepare_document
 from .run_status import PROGRESS_FILE, RunRecorder
 
-from whoosh import index as whoosh_index
 from whoosh.query import Term
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
         generation, target = create_generation(index_dir)
     else:
         remove_abandoned_generations(index_dir, live)
-        generation, target = live, whoosh_index.open_dir(str(live))
+        generation, target = live, open_index(live)
     known = _known_documents(target)
     noted = {} if summary.rebuilt else read_moved(generation)
     files = scan_corpus(Path(settings.corpus_dir))
@@ -129,7 +129,7 @@ def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
     _note_moved(generation, noted, moved)  # after the commit: a note never describes content not yet indexed
     if summary.rebuilt:
         publish_generation(index_dir, generation)
-    _count(whoosh_index.open_dir(str(generation)), summary)
+    _count(open_index(generation), summary)
     return summary
 
 

@@ -23,9 +23,6 @@ from kil_search.models import Document, OutlineEntry, Page
 # pypdf logs every oddity of a malformed file as a warning; the reasons we care
 # about reach the Document as warnings or an ExtractionError instead.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
-# Page content streams are read by our tokenizer (pypdf's operations, built faster; for text,
-# without the operands of drawing operators, which text extraction never reads).
-pdf_content.install()
 
 HEADER_SEARCH_BYTES = 1024  # readers accept "%PDF-" anywhere in the first KB
 MAX_REASON_CHARS = 200
@@ -51,6 +48,9 @@ PDF_DATE = re.compile(r"^(?:D:)?\s*(\d{4})(\d{2})(\d{2})")
 
 def extract_pdf(path: Path) -> Document:
     """Read one PDF file; raise ExtractionError with a short reason if it cannot be read."""
+    # Page content streams are read by our tokenizer (pypdf's operations, built faster; for text,
+    # without the operands of drawing operators); installed here, once, not on import.
+    pdf_content.install()
     path = Path(path)
     data = _read_pdf_bytes(path)
     with warnings.catch_warnings():

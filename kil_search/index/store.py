@@ -13,6 +13,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from ..errors import IndexBusyError, IndexMissingError
+from . import whoosh_patches
 from .schema import SCHEMA_VERSION, build_schema
 
 CURRENT_LINK = "current"
@@ -42,12 +43,18 @@ def generation_is_usable(path: Path) -> bool:
     return stamp == SCHEMA_VERSION and whoosh_index.exists_in(str(path))
 
 
+def open_index(generation: Path):
+    """Open one generation's index, with our fixes to Whoosh installed (once)."""
+    whoosh_patches.apply()
+    return whoosh_index.open_dir(str(generation))
+
+
 def open_live_index(index_dir: Path):
     """Open the live index for reading; raise IndexMissingError when there is none."""
     generation = current_generation(index_dir)
     if generation is None or not generation_is_usable(generation):
         raise IndexMissingError(f"no search index in {index_dir}; run `kil-search index` first")
-    return whoosh_index.open_dir(str(generation))
+    return open_index(generation)
 
 
 def create_generation(index_dir: Path):
@@ -55,6 +62,7 @@ def create_generation(index_dir: Path):
     index_dir.mkdir(parents=True, exist_ok=True)
     path = index_dir / f"{GENERATION_PREFIX}{time.time_ns()}"
     path.mkdir()
+    whoosh_patches.apply()
     created = whoosh_index.create_in(str(path), build_schema())
     (path / STAMP_FILE).write_text(f"{SCHEMA_VERSION}\n")
     return path, created

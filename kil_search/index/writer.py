@@ -10,6 +10,7 @@ from whoosh.index import LockError
 
 from ..errors import IndexBusyError
 from ..models import Document
+from . import whoosh_patches
 from .analysis import count_words
 from .passages import Passage, split_document
 from .schema import KIND_DOCUMENT, KIND_PASSAGE
@@ -28,6 +29,7 @@ class IndexWriter:
 
     def __init__(self, whoosh_index, staged: bool = False):
         """staged: the index is not published yet (a rebuild), so it may be committed in stages."""
+        whoosh_patches.apply()  # our writer relies on them (idempotent)
         self._index = whoosh_index
         self._writer = None
         self._staged = staged
