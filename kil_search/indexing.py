@@ -14,6 +14,8 @@ from typing import Callable, Iterator
 from .config import Settings
 from .corpus import CatalogEntry, CorpusFile, hash_file, load_catalog, scan_corpus
 from .errors import KilSearchError
+from .extract.ocr import missing_tesseract_warning, pages_waiting_for_tesseract
+from .extract.ocr_cache import CACHE_FOLDER as OCR_CACHE_FOLDER
 from .extract.runner import extract_in_workers
 from .index.schema import KIND_DOCUMENT
 from .index.store import (
@@ -120,12 +122,17 @@ def _run_locked(settings, catalog, rebuild, jobs, progress) -> IndexSummary:
         hints = {path: (item.doc_id, catalog.get(item.doc_id, CatalogEntry())) for path, item in by_path.items()}
         results = extract_in_workers(list(by_path), jobs=jobs, timeout=settings.extract_timeout,
                                      memory_limit_mb=settings.extract_memory_mb, prepare=prepare_document,
-                                     hints=hints)
+                                     hints=hints, ocr_cache_dir=index_dir / OCR_CACHE_FOLDER)
+        scans_waiting = 0  # scanned pages not read because Tesseract is missing: one warning per run
         for result in _fed_in_background(results, depth=2 * jobs + 2):
             item = by_path[result.path]
             _store_result(writer, item, result, catalog.get(item.doc_id, CatalogEntry()), summary)
+            scans_waiting += pages_waiting_for_tesseract(result.document.metadata if result.document else {})
             writer.commit_stage_if_due()  # a rebuild only: its generation is not live yet
             progress("file", item.doc_id)
+    if scans_waiting:
+        log.warning("%s", missing_tesseract_warning(scans_waiting))
+        summary.warnings.append(("(this run)", missing_tesseract_warning(scans_waiting)))
     _note_moved(generation, noted, moved)  # after the commit: a note never describes content not yet indexed
     if summary.rebuilt:
         publish_generation(index_dir, generation)

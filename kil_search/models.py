@@ -12,6 +12,7 @@ class Page:
     number: int
     text: str
     section: str = ""
+    ocr: bool = False  # the text was recognised from a scan of the page (kil_search.extract.ocr)
 
 
 @dataclass

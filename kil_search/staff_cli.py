@@ -223,7 +223,8 @@ def format_status(status: dict) -> str:
         lines = ["No index yet: run `kil-search index`."]
     else:
         lines = [f"{status['documents']} documents, {status['passages']} passages, "
-                 f"{status['failed_documents']} files that could not be read; index last changed {status['updated_at']}."]
+                 f"{status['failed_documents']} files that could not be read; index last changed {status['updated_at']}.",
+                 f"Scanned pages: {status.get('ocr_pages', 0)} read by OCR, {status.get('scanned_pages_unread', 0)} left unread."]
     run = status["run"]
     if run.get("state") == "running":
         total = run.get("total")

@@ -19,6 +19,8 @@ def index_status(index_dir: Path, searcher=None) -> dict:
         "documents": 0,
         "failed_documents": 0,
         "passages": 0,
+        "ocr_pages": 0,
+        "scanned_pages_unread": 0,
         "updated_at": "",
         "failures": [],
         "last_run": read_json(index_dir / LAST_RUN_FILE, default=None),
@@ -49,6 +51,17 @@ def _count(searcher, status: dict) -> None:
     status["failed_documents"] = len(failures)
     status["documents"] = len(records) - len(failures)
     status["passages"] = searcher.doc_count() - len(records)
+    status["ocr_pages"], status["scanned_pages_unread"] = _scanned_pages(records)
+
+
+def _scanned_pages(records: list[dict]) -> tuple[int, int]:
+    """Return how many scanned pages the indexed documents had read by OCR and how many are left unread."""
+    read = unread = 0
+    for record in records:
+        ocr = ((record.get("details") or {}).get("metadata") or {}).get("ocr") or {}
+        read += int(ocr.get("pages_read", 0))
+        unread += int(ocr.get("pages_unread", 0))
+    return read, unread
 
 
 def _updated_at(generation: Path | None) -> str:

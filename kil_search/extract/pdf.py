@@ -16,6 +16,7 @@ from pypdf.errors import DependencyError
 
 from kil_search.errors import ExtractionError
 from kil_search.extract import pdf_content
+from kil_search.extract.ocr import ScanReading, read_scanned_pages, scanned_page_indexes
 from kil_search.extract.running_lines import strip_running_lines
 from kil_search.models import Document, OutlineEntry, Page
 
@@ -84,17 +85,20 @@ def _extract(path: Path, data: bytes) -> Document:
     warnings_found: list[str] = []
     outline = _read_outline(reader, page_count, warnings_found)
     texts, first_page_lines = _read_pages(reader, page_count, warnings_found)
+    scans = _read_scans(path, data, reader, texts, warnings_found)
     empty = sum(1 for text in texts if text is not None and not text)
     if empty:
         warnings_found.append(f"no extractable text on {empty} of {page_count} pages (scanned?)")
     texts = strip_running_lines(texts)
     pages = [
-        Page(number=number, text=text or "", section=_section_for(number, outline))
+        Page(number=number, text=text or "", section=_section_for(number, outline), ocr=number - 1 in scans.texts)
         for number, text in enumerate(texts, start=1)
     ]
     info = _read_info(reader)
     xmp = _read_xmp(reader)
     metadata = _metadata(info, xmp, page_count, encrypted)
+    if scans.read or scans.unread:
+        metadata["ocr"] = scans.summary()
     title = (
         _clean_title(_info_text(info, "/Title")) or _clean_title(xmp.get("title", ""))
         or _title_from_lines(first_page_lines) or _title_from_name(path)
@@ -103,6 +107,15 @@ def _extract(path: Path, data: bytes) -> Document:
         path=str(path), format="pdf", title=title, metadata=metadata,
         pages=pages, outline=outline, warnings=warnings_found,
     )
+
+
+def _read_scans(path: Path, data: bytes, reader: PdfReader, texts: list[str | None], found: list[str]) -> ScanReading:
+    """Put the text OCR recognises on scanned pages into texts; add what OCR could not do to found."""
+    scans = read_scanned_pages(path, data, scanned_page_indexes(reader.pages, texts))
+    for index, text in scans.texts.items():
+        texts[index] = normalise_text(text)
+    found.extend(scans.warnings)
+    return scans
 
 
 def _unlock(reader: PdfReader) -> bool:

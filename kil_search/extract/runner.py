@@ -35,6 +35,9 @@ CRASH_HOOK_ENV = "KIL_TEST_EXTRACT_CRASH_ON"
 HOOK_SLEEP_SECONDS = 30
 WORKER_START_TIMEOUT = 120.0  # generous: a cold start imports pypdf and bs4 from disk
 STOP_GRACE_SECONDS = 2.0
+# OCR may use this share of a file's time limit: it then stops starting pages, so the file is indexed
+# with what was read (and the rest named in its warnings) instead of being killed with nothing.
+OCR_SHARE_OF_TIMEOUT = 0.75
 START_METHOD = "spawn"  # never fork: the caller may have threads (a web server, a progress bar)
 
 
@@ -61,10 +64,11 @@ class _Worker:
     """The parent's handle on one worker process and the file it is working on."""
 
     def __init__(self, context: Any, memory_limit_mb: int | None, suffixes: frozenset[str] | None = None,
-                 prepare: Callable[[Path, Document, Any], Any] | None = None):
+                 prepare: Callable[[Path, Document, Any], Any] | None = None, ocr: tuple | None = None):
         self.connection, child_end = context.Pipe()
         self.process = context.Process(
-            target=_worker_main, args=(child_end, memory_limit_mb, suffixes, prepare), name="kil-extract", daemon=True
+            target=_worker_main, args=(child_end, memory_limit_mb, suffixes, prepare, ocr), name="kil-extract",
+            daemon=True,
         )
         self.process.start()
         child_end.close()  # so the parent sees EOF when the worker dies
@@ -124,13 +128,15 @@ class _Worker:
 def extract_in_workers(
     paths: Iterable[Path], jobs: int, timeout: float = 60.0, memory_limit_mb: int | None = 2048,
     prepare: Callable[[Path, Document, Any], Any] | None = None, hints: dict | None = None,
+    ocr_cache_dir: Path | None = None,
 ) -> Iterator[ExtractionResult]:
     """Extract files in `jobs` worker processes; yield each file's result as it finishes.
 
     prepare (a module-level function, so a spawned worker can import it) runs in the worker on
     each extracted Document as prepare(path, document, hints.get(path)); its return value
     travels back as the result's `prepared`. A prepare that raises costs nothing but its
-    result: `prepared` is None and the caller does the work itself.
+    result: `prepared` is None and the caller does the work itself. OCR of scanned pages gets
+    OCR_SHARE_OF_TIMEOUT of each file's time and keeps what it reads in ocr_cache_dir.
     """
     hints = hints or {}
     context = multiprocessing.get_context(START_METHOD)
@@ -171,7 +177,8 @@ def extract_in_workers(
             feed()
             starting = sum(not worker.ready for worker in workers)
             while len(workers) < jobs and len(waiting) > starting:
-                workers.append(_Worker(context, memory_limit_mb, suffixes, prepare))
+                workers.append(_Worker(context, memory_limit_mb, suffixes, prepare,
+                                       (timeout * OCR_SHARE_OF_TIMEOUT, ocr_cache_dir)))
                 starting += 1
             if exhausted and not waiting:
                 for worker in [worker for worker in workers if worker.path is None]:
@@ -260,12 +267,16 @@ def _shutdown(workers: list[_Worker]) -> None:
 
 
 def _worker_main(connection: Any, memory_limit_mb: int | None, suffixes: frozenset[str] | None = None,
-                 prepare: Callable[[Path, Document, Any], Any] | None = None) -> None:
-    """Extract the files the parent sends, one at a time, until it sends None or goes away."""
+                 prepare: Callable[[Path, Document, Any], Any] | None = None, ocr: tuple | None = None) -> None:
+    """Extract the files the parent sends, one at a time, until it sends None or goes away.
+
+    ocr: (seconds OCR may take per file, cache folder), or None for no time limit and no cache.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # Warnings travel back in Document.warnings; don't let logging's last-resort handler print them.
     logging.getLogger().addHandler(logging.NullHandler())
     from kil_search.extract import extract_file, load_extractors
+    from kil_search.extract.ocr import file_limits
 
     load_extractors(suffixes)  # import before the memory limit applies
 
@@ -279,7 +290,8 @@ def _worker_main(connection: Any, memory_limit_mb: int | None, suffixes: frozens
         if request is None:
             return
         path, hint = Path(request[0]), request[1]
-        document, error = _extract_one(extract_file, path)
+        with file_limits(*(ocr or (None, None))):
+            document, error = _extract_one(extract_file, path)
         prepared = _prepare_one(prepare, path, document, hint) if document is not None else None
         try:
             connection.send(("done", document, error, prepared))

@@ -8,7 +8,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 from .analysis import FastText, WordCounts
 
 # Bump whenever fields or analysis change: the indexer then rebuilds instead of failing.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: passages recognised from a scan carry ocr=True (issue 17)
 
 KIND_DOCUMENT = "document"
 KIND_PASSAGE = "passage"
@@ -45,6 +45,7 @@ def build_schema() -> Schema:
         case_study=ID(stored=True, sortable=True),
         case_title=STORED(),
         case_place=STORED(),
+        ocr=STORED(),  # True on passages whose text was recognised from a scan; absent otherwise
         source_url=STORED(),
         details=STORED(),
     )

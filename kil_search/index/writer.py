@@ -96,8 +96,11 @@ class IndexWriter:
         }
         passages = split_document(document) if passages is None else passages
         words = count_words(passage.text for passage in passages) if words is None else words
+        scanned = {page.number for page in document.pages if page.ocr}
         for number, passage in enumerate(passages):
             extra = {"words": words} if number == 0 and words else {}
+            if passage.page in scanned:
+                extra["ocr"] = True
             self._writer.add_document(
                 record_id=f"{doc_id}#{passage.page}.{passage.part}",
                 kind=KIND_PASSAGE,

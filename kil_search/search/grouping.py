@@ -102,6 +102,7 @@ class _Folder:
                 url=passage_url(doc_id, document.format, page),
                 score=score, text=text,
                 case_study=fields.get("case_title", ""),
+                ocr=bool(fields.get("ocr")),
                 places=[self.place_name(code) for code in (fields.get("place_codes") or "").split(",") if code],
             ))
 

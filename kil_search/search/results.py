@@ -49,11 +49,12 @@ class PassageHit:
     text: str = ""
     case_study: str = ""
     places: list[str] = field(default_factory=list)
+    ocr: bool = False  # the passage's text was recognised from a scan
 
     def to_json(self) -> dict:
         """Return the JSON shape of a passage."""
         return {"page": self.page, "section": self.section, "excerpt_html": str(self.excerpt_html), "url": self.url,
-                "case_study": self.case_study, "places": self.places}
+                "case_study": self.case_study, "places": self.places, "ocr": self.ocr}
 
 
 @dataclass
