@@ -196,8 +196,8 @@ def _recognise_pages(path: Path, indexes: list[int], cache: OcrCache, reading: S
         cache.put(number, text)
         reading.texts[index] = text
     if over_page_limit:
-        reading.warnings.append(f"scanned {_pages(over_page_limit)} not read: more than {max_pages} pages to "
-                                "recognise in one file (KIL_OCR_MAX_PAGES)")
+        reading.warnings.append(f"scanned {_pages(over_page_limit)} not read: at most {max_pages} recognised "
+                                "per file (KIL_OCR_MAX_PAGES)")
     if out_of_time:
         reading.warnings.append(f"scanned {_pages(out_of_time)} not read: the file's time limit was reached "
                                 "(they are read on a later run or --rebuild)")
