@@ -15,6 +15,7 @@ from kil_search.search.prepare import prepare
 from kil_search.search.best_passage import score_matches
 from kil_search.search.service import _WEIGHTING
 
+STATISTICS_TOLERANCE = 1e-2  # see test_matches_and_scores_equal_whooshs_own_search
 QUERIES = ["council", "social care", '"social value"', "council -bradford", "multiplier OR trailblazer",
            "community organisations", "+local economy", '"community business" care', "commissioning",
            "council NOT care", "local (economy OR care)", "zebra"]
@@ -35,7 +36,11 @@ def test_matches_and_scores_equal_whooshs_own_search(service, settings, text, an
     evaluator = Evaluator(searcher, service.arrays(searcher), _WEIGHTING.B, _WEIGHTING.K1)
     matches = score_matches(evaluator, searcher, parsed.query)
     expected = {docnum: score for score, docnum in searcher.search(parsed.query, limit=None).top_n}
-    assert dict(zip(matches.ids.tolist(), matches.scores.tolist())) == pytest.approx(expected, rel=1e-9)
+    found = dict(zip(matches.ids.tolist(), matches.scores.tolist()))
+    assert sorted(found) == sorted(expected)
+    # Idf and average field lengths come from the live records (issue 13), where Whoosh divides by
+    # every record and sums unrounded lengths: the scores agree to well under 1%, not exactly.
+    assert found == pytest.approx(expected, rel=STATISTICS_TOLERANCE)
 
 
 @pytest.mark.parametrize("text", ["council", "community", "local economy", "care OR council"])
@@ -105,7 +110,7 @@ def test_top_passages_equal_whooshs_hits(service, doc_id, one_per_document):
     expected = [(hit.docnum, hit.score) for hit in searcher.search(parsed.query, limit=5, filter=only, **collapse)]
     found = service._best_passages(searcher, parsed.query, 5, doc_id, one_per_document)
     assert [docnum for docnum, _ in found] == [docnum for docnum, _ in expected]
-    assert [score for _, score in found] == pytest.approx([score for _, score in expected])
+    assert [score for _, score in found] == pytest.approx([score for _, score in expected], rel=STATISTICS_TOLERANCE)
 
 
 def test_page_passages_are_those_whoosh_finds(service):

@@ -86,7 +86,7 @@ def score_for_ranking(evaluator: Evaluator, searcher, query) -> tuple[Matches, b
     matches, complete = soft if soft is not None else (score_matches(evaluator, searcher, query), True)
     matches = add_proximity(evaluator, query, matches)
     words = query_words(query)
-    if soft is not None and len(words) >= FEEDBACK_WORDS:
+    if len(words) >= FEEDBACK_WORDS:
         matches = add_feedback(evaluator, words, matches)
     return matches, complete
 

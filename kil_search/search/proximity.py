@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
-from .matching import Evaluator, Matches, _common_sorted, _field_group, _word_clauses
+from .matching import Evaluator, Matches, _field_group, _word_clauses
 from .postings import POSITION_BITS
 
 WINDOW = 3  # positions apart (after stop words) that still count as near
@@ -52,16 +52,25 @@ def add_proximity(evaluator: Evaluator, node: wq.Query, matches: Matches) -> Mat
 
 
 def _near_counts(evaluator: Evaluator, first: str, second: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """Return passages where the two words occur within WINDOW positions, and how many times."""
+    """Return passages where the two words occur within WINDOW positions, and how many times.
+
+    Counted from the rarer word: each of its occurrences with the other word at most WINDOW
+    positions before or after it counts once (one binary search per occurrence).
+    """
     if first == second:
         return None
     left = evaluator.arrays.term(FIELD, first, positions=True).keys
     right = evaluator.arrays.term(FIELD, second, positions=True).keys
     if left is None or right is None or not len(left) or not len(right):
         return None
-    found = [_common_sorted(left + distance, right) for distance in range(-WINDOW, WINDOW + 1) if distance]
-    hits = np.concatenate(found)
-    if not len(hits):
+    if len(left) > len(right):
+        left, right = right, left
+    places = np.searchsorted(right, left - WINDOW)  # the other word's first occurrence at or after left - WINDOW
+    inside = places < len(right)
+    near = np.zeros(len(left), bool)
+    near[inside] = right[places[inside]] <= left[inside] + WINDOW
+    if not near.any():
         return None
-    ids, counts = np.unique(hits >> POSITION_BITS, return_counts=True)
-    return ids, counts.astype(np.float64)
+    counts = np.bincount(left[near] >> POSITION_BITS)
+    ids = np.flatnonzero(counts)
+    return ids, counts[ids].astype(np.float64)
