@@ -32,7 +32,8 @@ class Scored:
     hits: list[dict]
     units: list[Unit]
     rows: np.ndarray
-    probabilities: np.ndarray
+    scores: np.ndarray  # the model's score of each candidate
+    confidence: float  # the probability that the best-scored candidate is right
 
 
 def answer_question(service, question: str, threshold: float | None = None,
@@ -42,26 +43,28 @@ def answer_question(service, question: str, threshold: float | None = None,
     threshold overrides the fitted confidence below which no answer is given (0 always answers).
     """
     started = time.perf_counter()
-    model = load_model()
-    threshold = model.threshold if threshold is None else threshold
+    threshold = load_model().threshold if threshold is None else threshold
     scored = score_candidates(service, question, filters)
     terms = frozenset(scored.question.search_terms)
     answer = fact_answer(service, scored.question, filters)
     alternatives: list[Answer] = []
-    order = np.argsort(-scored.probabilities, kind="stable")
     seen = {answer.document["id"]} if answer else set()
-    for place in order:
-        probability = float(scored.probabilities[place])
-        if probability < threshold or len(alternatives) >= MAX_ALTERNATIVES:
-            break
-        unit = scored.units[place]
-        doc_id = unit.page.fields["doc_id"]
-        if answer is None:
-            answer = _answer(service, unit, probability, terms)
+    if scored.confidence >= threshold:
+        model = load_model()
+        for place in np.argsort(-scored.scores, kind="stable"):
+            unit = scored.units[place]
+            doc_id = unit.page.fields["doc_id"]
+            if doc_id in seen:
+                continue
+            if answer is None:
+                answer = _answer(service, unit, scored.confidence, terms)
+            else:
+                # How sure the model would be of this one with the better one beside it.
+                sureness = model.sureness(scored.rows, scored.scores, int(place))
+                if sureness < threshold or len(alternatives) >= MAX_ALTERNATIVES:
+                    break
+                alternatives.append(_answer(service, unit, sureness, terms))
             seen.add(doc_id)
-        elif doc_id not in seen:
-            seen.add(doc_id)
-            alternatives.append(_answer(service, unit, probability, terms))
     passages = _relevant_passages(scored.hits, terms)
     took = round((time.perf_counter() - started) * 1000, 2)
     return AnswerResult(scored.question.text, answer, alternatives, passages, took)
@@ -82,7 +85,9 @@ def score_candidates(service, text: str, filters: Mapping[str, Iterable[str]] | 
             units.append(unit)
             rows.append(features(question, weights, unknown, unit, page_stems, title))
     array = matrix(rows)
-    return Scored(question, hits, units, array, load_model().probabilities(array))
+    model = load_model()
+    scores = model.scores(array)
+    return Scored(question, hits, units, array, scores, model.sureness(array, scores))
 
 
 def _unknown_share(service, weights: dict[str, float]) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -10,9 +11,16 @@ from .candidates import Unit, is_row
 from .question import Question
 from .words import capitalised, has_date, has_number, stems
 
+_LEANS_BACK = re.compile(r"^(?:It|Its|They|Their|Them|These|This|Those|He|His|She|Her|Such|Both|The latter|The former)\b")
+_WANTS_DATE = re.compile(r"\b(?:year|century|decade|date|month)\b", re.IGNORECASE)
+_WANTS_NUMBER = re.compile(r"\b(?:how many|how much|number of|percentage|proportion|amount)\b", re.IGNORECASE)
+
 FEATURES = (
     "overlap",  # the question's words in the sentence, each weighted by its rarity
     "context",  # ... in the sentence or the one either side
+    "before",  # ... in the sentence before it but not in it
+    "after",  # ... in the sentence after it but not in it
+    "leans_back",  # it opens with a word pointing back ("It", "They", "This"): what it is about was said before
     "around",  # ... in the headings above it, the section or the document's title
     "page",  # ... anywhere on its page
     "bigrams",  # the question's word pairs that stand together in the sentence too
@@ -42,7 +50,8 @@ def features(question: Question, weights: dict[str, float], unknown: float, unit
     total = sum(weights.values()) or 1.0
     own = stems(unit.text)
     own_set = set(own)
-    near = own_set | set(stems(unit.before)) | set(stems(unit.after))
+    before, after = set(stems(unit.before)), set(stems(unit.after))
+    near = own_set | before | after
     above = set(stems(" ".join(unit.headings) + " " + title))
     matched = [term for term in weights if term in own_set]
     rarest = max(weights.values()) if weights else 1.0
@@ -50,6 +59,9 @@ def features(question: Question, weights: dict[str, float], unknown: float, unit
     return [
         sum(weights[term] for term in matched) / total,
         sum(weight for term, weight in weights.items() if term in near) / total,
+        sum(weight for term, weight in weights.items() if term in before and term not in own_set) / total,
+        sum(weight for term, weight in weights.items() if term in after and term not in own_set) / total,
+        1.0 if _LEANS_BACK.match(unit.text) else 0.0,
         sum(weight for term, weight in weights.items() if term in above) / total,
         sum(weight for term, weight in weights.items() if term in page_stems) / total,
         _bigrams(question, own),
@@ -104,9 +116,9 @@ def _closeness(own: tuple[str, ...], matched: set[str]) -> float:
 def _answer_type(question: Question, text: str, own: set[str]) -> tuple[float, float]:
     """Return (has the kind of answer asked for, lacks it); both 0 when the question wants no particular kind."""
     asked = set(stems(question.text))
-    if question.kind in ("when", "how_long"):
+    if question.kind in ("when", "how_long") or _WANTS_DATE.search(question.text):
         found = has_date(text) or (question.kind == "how_long" and has_number(text))
-    elif question.kind in ("how_many", "how_much"):
+    elif question.kind in ("how_many", "how_much") or _WANTS_NUMBER.search(question.text):
         found = has_number(text)
     elif question.kind in ("who", "where") or question.wants_names:
         found = bool(capitalised(text) - asked)
