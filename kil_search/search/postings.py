@@ -106,6 +106,10 @@ class GenerationArrays:
                 self._average_lengths[field] = float(np.nansum(lengths)) / max(1, self.live_count())
             return self._average_lengths[field]
 
+    def frequency(self, field: str, text: str) -> float:
+        """Return a term's total weight over the live records (Whoosh's frequency counts deleted ones)."""
+        return float(self.term(field, text).weights.sum())
+
     def idf(self, field: str, text: str) -> float:
         """Return Whoosh's inverse document frequency of a term over the live records (see average_length)."""
         return math.log(self.live_count() / (len(self.term(field, text).ids) + 1)) + 1

@@ -29,7 +29,7 @@ from .matching import Evaluator
 from .prepare import PreparedQuery, prepare
 from .related import related_documents
 from .results import DocumentHit, SearchPage, Suggestion, document_url
-from .spelling import correct_query
+from .spelling import SPELLING_FIELD, correct_query
 from .suggest import suggest
 
 REFRESH_CHECK_SECONDS = 1.0
@@ -236,7 +236,8 @@ class SearchService:
         titles = [((record.get("details") or {}).get("title", ""), document_url(record["doc_id"])) for record in self.documents()
                   if (record.get("details") or {}).get("status") == "indexed"]
         themes = sorted(set(self.facet_table().theme_labels.values()), key=str.lower)
-        return suggest(self.searcher(), typed, titles, themes, limit)
+        searcher = self.searcher()
+        return suggest(searcher, typed, titles, themes, limit, self._word_frequency(searcher))
 
     def related(self, doc_id: str, limit: int = 5) -> list[dict]:
         """Return the records of the documents most like this one (worked out once per searcher)."""
@@ -280,11 +281,35 @@ class SearchService:
         """Return a corrected query when it finds more documents than the one typed."""
         if query.parsed.is_empty:
             return None
-        corrected = correct_query(searcher, text)
+        corrected = correct_query(searcher, text, self._word_frequency(searcher))
         if corrected is None:
             return None
         corrected_total = self.count(corrected, query.filters, exact)
         return Suggestion(corrected, corrected_total) if corrected_total > total else None
+
+    def _word_frequency(self, searcher):
+        """Return a function giving a spelling word's count over the live records of this searcher's index.
+
+        Whoosh's counts include deleted records until a merge drops them, so after an incremental
+        run suggestions and corrections differed from a rebuild's; then the arrays count instead.
+        """
+        reader = searcher.reader()
+
+        def whoosh_frequency(word: str) -> float:
+            return reader.frequency(SPELLING_FIELD, word)
+
+        if not reader.has_deletions():
+            return whoosh_frequency
+        arrays = self.arrays(searcher)
+        if arrays.source is not self._local.index or arrays.generation != reader.generation():
+            return whoosh_frequency  # the index moved on meanwhile: the next request counts live records
+
+        def live_frequency(word: str) -> float:
+            try:
+                return arrays.frequency(SPELLING_FIELD, word)
+            except StaleArrays:
+                return whoosh_frequency(word)
+        return live_frequency
 
     def _add_document_facts(self, searcher, hits: list[DocumentHit]) -> None:
         """Fill in the page and word counts of the shown documents from their records."""

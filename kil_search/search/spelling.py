@@ -8,6 +8,7 @@ finds more documents than what was typed.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from .query import MAX_QUERY_CHARS, MAX_TERMS
 
@@ -21,9 +22,13 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _OPERATORS = {"AND", "OR", "NOT"}
 
 
-def correct_query(searcher, text: str) -> str | None:
-    """Return text with each unknown word corrected (the first MAX_TERMS of them), or None when nothing changes."""
+def correct_query(searcher, text: str, frequency: Callable[[str], float] | None = None) -> str | None:
+    """Return text with each unknown word corrected (the first MAX_TERMS of them), or None when nothing changes.
+
+    frequency gives a word's count in the `words` field (default: Whoosh's, which counts deleted records too).
+    """
     reader = searcher.reader()
+    frequency = frequency or (lambda word: reader.frequency(SPELLING_FIELD, word))
     changed = False
     lookups = 0
 
@@ -33,13 +38,14 @@ def correct_query(searcher, text: str) -> str | None:
         lower = word.lower()
         if word in _OPERATORS or not MIN_WORD_LENGTH <= len(word) <= MAX_WORD_LENGTH or lookups >= MAX_TERMS:
             return word
-        if reader.frequency(SPELLING_FIELD, lower) > 0:
+        if frequency(lower) > 0:
             return word
         lookups += 1
-        candidates = list(reader.terms_within(SPELLING_FIELD, lower, 2, prefix=1))
+        counted = {candidate: frequency(candidate) for candidate in reader.terms_within(SPELLING_FIELD, lower, 2, prefix=1)}
+        candidates = [candidate for candidate, count in counted.items() if count > 0]  # not only in deleted records
         if not candidates:
             return word
-        best = min(candidates, key=lambda candidate: (_distance(lower, candidate), -reader.frequency(SPELLING_FIELD, candidate), candidate))
+        best = min(candidates, key=lambda candidate: (_distance(lower, candidate), -counted[candidate], candidate))
         changed = True
         return best.capitalize() if word[:1].isupper() and word[1:].islower() else best
 

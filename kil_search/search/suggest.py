@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from .spelling import SPELLING_FIELD
 
@@ -31,8 +32,11 @@ class Suggestion:
 
 
 def suggest(searcher, typed: str, titles: list[tuple[str, str]], themes: list[str],
-            limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
-    """Return completions for typed text: matching titles, then themes, then frequent words."""
+            limit: int = MAX_SUGGESTIONS, frequency: Callable[[str], float] | None = None) -> list[Suggestion]:
+    """Return completions for typed text: matching titles, then themes, then frequent words.
+
+    frequency gives a word's count in the `words` field (default: Whoosh's, which counts deleted records too).
+    """
     typed = " ".join(typed.split())[:200]
     words = _WORD.findall(typed.lower())
     if not words or len(typed) < 2:
@@ -47,7 +51,7 @@ def suggest(searcher, typed: str, titles: list[tuple[str, str]], themes: list[st
             found.append(Suggestion(theme, "theme"))
     if not ends_word:
         stem = typed[: len(typed) - len(words[-1])]
-        for word in _frequent_words(searcher, words[-1], limit):
+        for word in _frequent_words(searcher, words[-1], limit, frequency):
             found.append(Suggestion(f"{stem}{word}", "word"))
     unique: dict[str, Suggestion] = {}
     for suggestion in found:
@@ -64,17 +68,18 @@ def _covers(title: str, words: list[str], ends_word: bool) -> bool:
     return last in title_words if ends_word else any(word.startswith(last) for word in title_words)
 
 
-def _frequent_words(searcher, prefix: str, limit: int) -> list[str]:
+def _frequent_words(searcher, prefix: str, limit: int, frequency: Callable[[str], float] | None = None) -> list[str]:
     """Return indexed words starting with prefix, most frequent first (the prefix itself excluded)."""
     if len(prefix) < 2:
         return []
     reader = searcher.reader()
+    frequency = frequency or (lambda word: reader.frequency(SPELLING_FIELD, word))
     counted = []
     for number, word in enumerate(reader.expand_prefix(SPELLING_FIELD, prefix)):
         if number >= MAX_WORDS_SCANNED:
             break
         word = word.decode("utf-8") if isinstance(word, bytes) else word
-        frequency = reader.frequency(SPELLING_FIELD, word)
-        if word != prefix and frequency >= MIN_WORD_PASSAGES:
-            counted.append((-frequency, word))
+        count = frequency(word)
+        if word != prefix and count >= MIN_WORD_PASSAGES:
+            counted.append((-count, word))
     return [word for _frequency, word in sorted(counted)[:limit]]
