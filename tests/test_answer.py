@@ -1,4 +1,4 @@
-"""Extractive answers on tiny libraries built in tmp: dates, counts, lists, honest silence, how sentences are weighed, API, CLI, web."""
+"""Extractive answers on tiny libraries built in tmp: dates, counts, lists, honest silence, filters, facts, API, CLI, web."""
 
 from __future__ import annotations
 
@@ -13,13 +13,9 @@ from kil_search.cli import main
 from kil_search.config import Settings, load_settings
 from kil_search.indexing import run_index
 from kil_search.search import SearchService
-from kil_search.search.answer import _shared_title_words, answer_question, looks_like_question
-from kil_search.search.candidates import Candidate, PageText, analyse
-from kil_search.search.cues import OTHER_COUNT, cue_strength
-from kil_search.search.question import analyse_question
-from kil_search.search.ranking import _is_keyword_list
-from kil_search.search.sense import reverses
-from kil_search.search.sentences import split_sentences, split_units
+from kil_search.answer import answer_question, looks_like_question, score_candidates
+from kil_search.answer.model import WEIGHTS_FILE, load_model
+from kil_search.answer.sentences import split_sentences, split_units
 from kil_search.web import create_app
 
 REVIEW_PAGES = [
@@ -214,162 +210,56 @@ def test_ask_page_without_a_question_asks_for_one(client):
     assert "Type a few words to search." in html and "answer-card" not in html
 
 
-# --- How sentences are weighed: a second tiny library, of web pages ---------------------------------
-
-NETWORK_PAGES = {
-    "network-news.html": ("Harbour network news",
-                          "<h2>Who has joined</h2>"
-                          "<p>Eastwick (the first council to join the harbour network after the pilot), Fenmoor, Gorsey Vale and Hollins "
-                          "joined in 2022, bringing the harbour network to nine councils.</p>"
-                          "<p>Ashby, Brackton, Calder Bay, Dunmere, Elton and Farrow were the councils that joined the harbour network "
-                          "first, in May 2019.</p>"
-                          "<h2>Joining</h2><p>A council that joins the harbour network agrees to four things:</p>"
-                          "<ul><li>endorse the harbour charter;</li><li>name a champion;</li><li>hold a conversation with residents;</li>"
-                          "<li>share what it learns.</li></ul><p>The harbour network is supported by Locality.</p>"),
-    "local-money.html": ("Keeping money local",
-                         "<p>Councils can take money out of the local economy when they let big outsourcing contracts.</p>"
-                         "<p>Councils can hold on to more money in the local economy when they buy from suppliers in the area.</p>"),
-    "brookside.html": ("Brookside library transfer",
-                       "<p>Across town the Ferry Lane Allotment Association took on a 10-year lease of the old depot.</p>"
-                       "<p>Rather than close the branch library, the council worked with the Brookside Residents Association "
-                       "to transfer the building.</p>"
-                       "<p>The association, a volunteer-led charity, took on a 30-year lease at a peppercorn rent.</p>"),
-    "millbrook.html": ("Millbrook Trust", "<p>Millbrook Trust has worked in the valley for twenty years and employs 40 staff.</p>"),
-    "estate.html": ("Estate family support",
-                    "<p>Referrals to children's services from the estate fell by 21 per cent after the first year.</p>"),
-    "charter.html": ("Harbour charter", "<p>Nine councils signed the harbour charter in 2021.</p>"),
-    "quayside.html": ("Market towns", "<p>At Ferry Lane, footfall on the high street increased by 4 per cent.</p>"
-                                      "<p>The Quayside hub opened in spring 2023 with twelve units for local makers.</p>"
-                                      "<p>In its first six months:</p><ul><li>the hub recorded 1,800 visitors a week;</li>"
-                                      "<li>nine of the twelve units were let to new businesses;</li>"
-                                      "<li>footfall on the high street increased by 18 per cent.</li></ul>"),
-}
+def test_a_type_filter_keeps_answers_to_documents_of_that_type(client):
+    unfiltered = client.get("/api/ask", query_string={"q": "When was the Harbour Trust founded?"}).get_json()
+    assert unfiltered["answer"]["document"]["id"] == "reports/harbour-review.pdf"
+    briefings = client.get("/api/ask", query_string={"q": "When was the Harbour Trust founded?", "type": "briefing"}).get_json()
+    cards = ([briefings["answer"]] if briefings["answer"] else []) + briefings["alternatives"]
+    assert all(card["document"]["id"] != "reports/harbour-review.pdf" for card in cards)
+    assert all(passage["document"]["type"] == "briefing" for passage in briefings["passages"])
 
 
-@pytest.fixture(scope="module")
-def network(tmp_path_factory) -> SearchService:
-    """Index a library of small web pages, each built to test one way of weighing sentences."""
-    root = tmp_path_factory.mktemp("network")
-    (root / "corpus" / "web").mkdir(parents=True)
-    for name, (title, body) in NETWORK_PAGES.items():
-        make_html(root / "corpus" / "web" / name, title=title, body_html=f"<h1>{title}</h1>{body}", published="2023-05-02")
-    settings = load_settings(corpus_dir=root / "corpus", index_dir=root / "index", jobs=1)
+def test_a_filter_nothing_meets_gives_no_answer(service):
+    result = answer_question(service, "When was the Harbour Trust founded?", filters={"type": ["novel"]})
+    assert result.answer is None and result.passages == []
+
+
+def test_when_was_a_document_published_reads_its_date(service):
+    answer = answer_question(service, "When was the Harbour Trust annual review published?").answer
+    assert answer is not None and "2023-04-01" in answer.text
+    assert answer.document["id"] == "reports/harbour-review.pdf"
+
+
+def test_a_cover_page_is_never_an_answer(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_pdf(corpus / "lantern.pdf",
+             ["Lantern Project annual report. Places: Ashby, Brackton, Calder Bay, Dunmore, Eastwick",
+              "The Lantern Project runs evening classes. Its evening classes began in 2015 in the old mill at Brackton, "
+              "and in 2019 they moved to the library where 300 learners now come each week."],
+             title="Lantern Project annual report")
+    settings = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", jobs=1)
     run_index(settings)
-    return SearchService(settings.index_dir)
+    service = SearchService(settings.index_dir)
+    scored = score_candidates(service, "Which places does the Lantern Project annual report cover?")
+    assert scored.units, "the second page should still be read"
+    assert all(unit.page.fields["page"] != 1 for unit in scored.units)
+    assert all(not unit.text.startswith("Places:") for unit in scored.units)
 
 
-def test_words_only_inside_brackets_count_for_less(network):
-    answer = answer_question(network, "Which councils were the first to join the harbour network?").answer
-    assert answer is not None and answer.text.startswith("Ashby, Brackton, Calder Bay")
+def test_the_shipped_model_fits_the_features_and_its_threshold_is_a_probability():
+    model = load_model(WEIGHTS_FILE)
+    assert 0 < model.threshold < 1
+    assert len(model.scorer.weights) == len(model.scorer.mean) == len(model.scorer.scale)
 
 
-def test_how_can_prefers_a_way_of_doing_it_to_its_reverse(network):
-    answer = answer_question(network, "How can a council keep money in the local economy?").answer
-    assert answer is not None and answer.text.startswith("Councils can hold on to more money")
-
-
-@pytest.mark.parametrize(
-    ("sentence", "strength"),
-    [
-        ("Councils can hold on to more of their budget when they buy from suppliers in the area.", 1.0),
-        ("The council should publish what it spends.", 1.0),
-        ("Large contracts can leave public services exposed.", 0.8),
-        ("Local suppliers were paid on time.", 0.6),
-    ],
-)
-def test_how_can_a_council_prefers_what_councils_can_do(sentence, strength):
-    assert cue_strength(analyse_question("How can a council keep money in the local economy?"), sentence) == strength
-
-
-@pytest.mark.parametrize(
-    ("sentence", "reversed_sense"),
-    [
-        ("Large contracts take money out of local economies.", True),
-        ("Profits leak away to head offices elsewhere.", True),
-        ("Councils can keep money in the local economy.", False),
-        ("Setting out to increase the share spent locally keeps money circulating.", False),
-    ],
-)
-def test_a_sentence_saying_the_reverse_of_the_question_is_told_apart(sentence, reversed_sense):
-    assert reverses(analyse_question("How can a council keep money in the local economy?"), analyse(sentence)[1]) is reversed_sense
-
-
-def test_a_name_in_the_sentence_before_carries_over(network):
-    answer = answer_question(network, "How long is the lease the Brookside Residents Association took on?").answer
-    assert answer is not None and "30-year lease" in answer.text
-
-
-def test_a_list_item_is_about_what_the_lines_before_the_list_name(network):
-    answer = answer_question(network, "By how much did footfall increase on the Quayside high street?").answer
-    assert answer is not None and "18 per cent" in answer.text
-
-
-def test_a_page_that_never_names_who_is_asked_about_gives_no_answer(network):
-    result = answer_question(network, "How many staff does Locality employ?")
-    assert result.answer is None, result.answer.text
-    assert any("Millbrook" in passage.excerpt_html for passage in result.passages)
-
-
-def test_by_how_much_takes_a_percentage(network):
-    answer = answer_question(network, "By how much did referrals to children's services fall on the estate?").answer
-    assert answer is not None and "21 per cent" in answer.text
-
-
-def test_glossary_alternatives_count_as_the_word_asked(network):
-    answer = answer_question(network, "How many local authorities signed the harbour charter?").answer
-    assert answer is not None and answer.text.startswith("Nine councils signed")
-
-
-@pytest.mark.parametrize(
-    ("sentence", "strength"),
-    [
-        ("Eastwick and Fenmoor joined in 2022, bringing the harbour network to nine councils.", 1.0),
-        ("The number of councils in the network rose to nine.", 1.0),
-        ("A council that joins the harbour network agrees to four things:", OTHER_COUNT),
-        ("The network publishes 12 reports a year.", 0.8),
-    ],
-)
-def test_how_many_wants_a_number_of_the_thing_asked_about(sentence, strength):
-    assert cue_strength(analyse_question("How many councils are in the harbour network?"), sentence) == strength
-
-
-@pytest.mark.parametrize(
-    ("question", "pairs"),
-    [
-        ("How many councils are in the network?", ()),
-        ("Which councils were the first to join the network?", (("first", "join"), ("join", "network"))),
-        ("How can a council keep money in the local economy?", (("council", "keep"), ("keep", "monei"), ("local", "economi"))),
-    ],
-)
-def test_only_words_written_together_make_a_phrase(question, pairs):
-    assert analyse_question(question).phrase_pairs == pairs
-
-
-@pytest.mark.parametrize(
-    ("question", "several"),
-    [
-        ("Which councils took part in the pilot?", True),
-        ("Which two early adopters did Locality work with?", True),
-        ("Which was the first county council to sign up?", False),
-        ("What share of organisations got a grant?", False),
-        ("Which charity runs the hub?", False),
-    ],
-)
-def test_which_with_a_plural_noun_asks_for_several(question, several):
-    assert analyse_question(question).wants_list is several
-
-
-@pytest.mark.parametrize(
-    ("text", "is_tags"),
-    [
-        ("Themes: commissioning, procurement, social value, grants, asset transfer", True),
-        ("network, county councils, district councils, webinars, events", True),
-        ("The first councils to join were: Ashby, Brackton, Calder Bay, Dunmere, Elton", False),
-        ("Ashby, Brackton, Calder Bay, Dunmere, Elton and Farrow were the councils that joined first", False),
-    ],
-)
-def test_a_list_of_names_in_a_sentence_is_not_a_line_of_tags(text, is_tags):
-    assert _is_keyword_list(text) is is_tags
+def test_a_model_fitted_for_other_features_is_refused_with_a_clear_error(tmp_path):
+    data = json.loads(WEIGHTS_FILE.read_text())
+    data["features"] = data["features"][:-1]
+    stale = tmp_path / "weights.json"
+    stale.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="fit_answers.py"):
+        load_model(stale)
 
 
 def test_a_printed_line_ending_in_a_comma_carries_on():
@@ -382,17 +272,3 @@ def test_a_printed_line_ending_in_a_comma_carries_on():
 def test_a_sentence_ends_before_an_endnote_mark():
     assert split_sentences("The first councils were Ashby and Elton.[1] Two of them were pilots.") == [
         "The first councils were Ashby and Elton.[1]", "Two of them were pilots."]
-
-
-def test_search_rank_orders_candidates_without_changing_confidence():
-    best = PageText({"doc_id": "a"}, "", retrieval=1.0)
-    weaker = PageText({"doc_id": "b"}, "", retrieval=0.2)
-    first, second = Candidate(weaker, "x", 0.8, "", "", ""), Candidate(best, "y", 0.78, "", "", "")
-    assert sorted([first, second], key=lambda candidate: candidate.rank, reverse=True) == [second, first]
-    assert first.score == 0.8
-
-
-def test_a_word_in_most_retrieved_titles_names_no_document():
-    pages = [PageText({"doc_id": doc_id, "title": title}, "", 1.0) for doc_id, title in
-             [("a", "Keep it Local: a guide"), ("b", "Keep it Local Timeline"), ("c", "Navigating the Storm")]]
-    assert _shared_title_words(pages) == {"keep", "local"}

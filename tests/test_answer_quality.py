@@ -1,4 +1,4 @@
-"""The development and blind question sets over the real sample corpus: a floor under answer quality."""
+"""The untouched question set over the real sample corpus: a floor under answer quality, and a judge that cannot flatter."""
 
 from __future__ import annotations
 
@@ -12,68 +12,80 @@ from kil_search.indexing import run_index
 from kil_search.search import SearchService
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
-from answers import evaluate, load_questions, normalise  # noqa: E402
+from answers import DevQuestion, evaluate, load_questions, normalise, says, text_is_right  # noqa: E402
 
 CORPUS = PROJECT_ROOT / "corpus"
-BENCHMARKS = PROJECT_ROOT / "benchmarks"
-# Measured with `python benchmarks/answers.py --questions FILE`: the development set 94.9% first card, 100% silent
-# on unanswerable questions; the blind set (written before tuning) 81.5% and 87.5%. The floors sit a few points
-# below so that a change that makes answers worse cannot pass unnoticed.
-QUESTION_SETS = {"questions.toml": (0.89, 0.80), "blind.toml": (0.74, 0.80)}  # file: (first card, silent when unanswerable)
+UNTOUCHED = PROJECT_ROOT / "benchmarks" / "untouched.toml"
+# benchmarks/untouched.toml's first measurement (python benchmarks/answers.py --questions benchmarks/untouched.toml,
+# 4 December 2026, the fitted model of issue 15 before any change made after seeing it), judged with the two key
+# errors corrected (see the file's header): 18 of 31 answerable questions right on the first card (58.1%), 3 of 7
+# unanswerable ones given no answer (42.9%). The floors are those counts, not the tuned sets' scores.
+FIRST_CARD_FLOOR = 18 / 31
+SILENT_FLOOR = 3 / 7
 pytestmark = pytest.mark.skipif(not (CORPUS / "catalog.toml").exists(), reason="the sample corpus is not present")
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory) -> SearchService:
+def report(tmp_path_factory) -> dict:
     index_dir = tmp_path_factory.mktemp("quality") / "index"
     settings = load_settings(corpus_dir=CORPUS, index_dir=index_dir, jobs=2)
     run_index(settings)
-    return SearchService(settings.index_dir)
+    return evaluate(SearchService(settings.index_dir), load_questions(UNTOUCHED))
 
 
-@pytest.fixture(scope="module", params=sorted(QUESTION_SETS))
-def question_set(request) -> str:
-    return request.param
+def test_the_untouched_set_is_big_enough_and_has_unanswerable_questions():
+    questions = load_questions(UNTOUCHED)
+    assert len(questions) >= 30
+    assert sum(question.none for question in questions) >= 6
+    assert all(question.none or question.sources for question in questions)
 
 
-@pytest.fixture(scope="module")
-def report(service, question_set) -> dict:
-    return evaluate(service, load_questions(BENCHMARKS / question_set))
+def test_first_card_is_right_at_least_as_often_as_first_measured(report):
+    misses = [row["question"] for row in report["questions"] if not row["none_expected"] and row["rank"] != 1]
+    assert report["figures"]["first_card"] >= round(FIRST_CARD_FLOOR, 3), misses
 
 
-@pytest.mark.parametrize(("name", "least", "least_unanswerable"), [("questions.toml", 40, 8), ("blind.toml", 25, 6)])
-def test_question_set_is_big_enough_and_has_unanswerable_questions(name, least, least_unanswerable):
-    questions = load_questions(BENCHMARKS / name)
-    assert len(questions) >= least
-    assert sum(question.none for question in questions) >= least_unanswerable
+def test_no_answer_when_the_corpus_has_none_at_least_as_often_as_first_measured(report):
+    wrong = [row["card"] for row in report["questions"] if row["none_expected"] and not row["null"]]
+    assert report["figures"]["null_on_unanswerable"] >= round(SILENT_FLOOR, 3), wrong
 
 
-def test_answer_key_still_matches_the_corpus(service, question_set):
-    """Every expected answer is still written where the key says: a renamed fact would otherwise read as a miss."""
-    pages: dict[tuple[str, int], str] = {}
+def test_every_key_is_written_on_its_keyed_page(tmp_path_factory):
+    """A keyed page holds the answer: otherwise a renamed fact, or a careless key, reads as a miss."""
+    index_dir = tmp_path_factory.mktemp("keys") / "index"
+    settings = load_settings(corpus_dir=CORPUS, index_dir=index_dir, jobs=2)
+    run_index(settings)
+    service = SearchService(settings.index_dir)
+    pages: dict[str, str] = {}
     for record in service.documents():
         for passage in service.passages_of(record["doc_id"]):
-            key = (record["doc_id"], passage["page"])
+            key = f"{record['doc_id']}#{passage['page']}"
             pages[key] = f"{pages.get(key, '')}\n{passage['text']}"
     stale = []
-    for question in (question for question in load_questions(BENCHMARKS / question_set) if not question.none):
-        places = [key for key in pages if not question.sources or any(
-            source in (key[0], f"{key[0]}#{key[1]}") for source in question.sources)]
-        texts = [normalise(pages[key]) for key in places]
-        if not any(any(normalise(phrase) in text for phrase in question.answer)
-                   and all(normalise(phrase) in text for phrase in question.all) for text in texts):
+    for question in (question for question in load_questions(UNTOUCHED) if not question.none):
+        keyed = [text for key, text in pages.items() if key in question.sources]
+        whole_documents = [source for source in question.sources if "#" not in source]
+        if not whole_documents and not any(text_is_right(text, question) for text in keyed):
             stale.append(question.q)
     assert stale == []
 
 
-def test_first_card_is_right_often_enough(report, question_set):
-    figures = report["figures"]
-    misses = [row["question"] for row in report["questions"] if not row["none_expected"] and row["rank"] != 1]
-    assert figures["first_card"] >= QUESTION_SETS[question_set][0], misses
+@pytest.mark.parametrize(("text", "phrase", "found"), [
+    ("Locality started the campaign in 2017.", "17", False),
+    ("Sixty councils took part.", "six", False),
+    ("The six principles are these.", "six", True),
+    ("It cost £2,650 per job.", "£2,650", True),
+    ("It cost £12,650 per job.", "£2,650", False),
+    ("Around 10% of the value.", "10%", True),
+    ("Around 110% of the value.", "10%", False),
+    ("“Keep it Local” – the campaign", '"keep it local" - the campaign', True),
+])
+def test_the_judge_matches_whole_words_and_numbers(text, phrase, found):
+    assert says(text, phrase) is found
 
 
-def test_no_confident_answer_when_the_corpus_has_none(report, question_set):
-    figures = report["figures"]
-    wrong = [row["card"] for row in report["questions"] if row["none_expected"] and not row["null"]]
-    assert figures["null_on_unanswerable"] >= QUESTION_SETS[question_set][1], wrong
-    assert figures["null_on_answerable"] <= 0.2
+def test_a_list_key_needs_every_listed_item():
+    question = DevQuestion(q="Which?", answer=["Ashby"], all=["Ashby", "Brackton"])
+    assert text_is_right("Ashby and Brackton joined.", question)
+    assert not text_is_right("Ashby joined.", question)
+    assert normalise("  A   B ") == "a b"

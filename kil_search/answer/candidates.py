@@ -8,7 +8,9 @@ from typing import Iterable, Mapping
 
 from ..search.query import passage_query
 from .question import Question
-from .sentences import HEADING, ROW, split_units
+from .sentences import HEADING, ITEM, ROW, split_units
+
+LIST = "list"  # a line announcing a list ("...five priorities:") with the items that follow it
 
 RETRIEVED_PASSAGES = 40
 MAX_PAGES = 8
@@ -102,9 +104,27 @@ def units_of(page: Page) -> list[Unit]:
         before = units[index - 1].text if index > 0 and units[index - 1].kind != HEADING else ""
         after = units[index + 1].text if index + 1 < len(units) and units[index + 1].kind != HEADING else ""
         found.append(Unit(page, unit.text, unit.kind, before, after, tuple(reversed(headings[-3:])), index))
+        items = _items_after(units, index) if unit.text.rstrip().endswith(":") else []
+        if items:
+            found.append(Unit(page, "\n".join([unit.text, *items]), LIST, before, "", found[-1].headings, index))
     return found
+
+
+def _items_after(units, index: int) -> list[str]:
+    """Return the texts of the list items right after a unit."""
+    items = []
+    for unit in units[index + 1:]:
+        if unit.kind != ITEM:
+            break
+        items.append(unit.text)
+    return items
 
 
 def is_row(unit: Unit) -> bool:
     """True for a table row."""
     return unit.kind == ROW
+
+
+def is_list(unit: Unit) -> bool:
+    """True for a whole list with the line announcing it."""
+    return unit.kind == LIST

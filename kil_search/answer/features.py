@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from .candidates import Unit, is_row
+from .candidates import Unit, is_list, is_row
 from .question import Question
 from .words import capitalised, has_date, has_number, stems
 
@@ -35,6 +35,8 @@ FEATURES = (
     "new_words",  # how much the sentence says besides the question's words
     "short",  # fewer than six words
     "row",  # a table row
+    "list_asked",  # a whole list, for a question asking for several things ("what are the five ...")
+    "list_unasked",  # a whole list, for any other question
     "first_on_page",  # the first unit of the page
 )
 
@@ -75,6 +77,8 @@ def features(question: Question, weights: dict[str, float], unknown: float, unit
         min(1.0, math.log1p(len(own_set - set(weights))) / math.log(30)),
         1.0 if len(unit.text.split()) < 6 else 0.0,
         1.0 if is_row(unit) else 0.0,
+        1.0 if is_list(unit) and question.wants_list else 0.0,
+        1.0 if is_list(unit) and not question.wants_list else 0.0,
         1.0 if unit.position == 0 else 0.0,
     ]
 
