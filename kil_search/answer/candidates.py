@@ -19,7 +19,7 @@ COVER_WORDS = 60  # a PDF's first page with fewer words than this is its cover
 # Facet filter name -> the passage field it reads (as kil_search.search.facets names them).
 FILTER_FIELDS = {"case_study": "case_study", "type": "doc_type", "theme": "themes", "place": "place_codes",
                  "council_type": "council_types", "region": "regions", "year": "year"}
-_METADATA_LINE = re.compile(r"^\s*[A-Z][\w ]{0,25}:\s*\S+(?:\s*[,;]\s*[^,;]+){2,}\s*$")
+_METADATA_LINE = re.compile(r"^\s*[A-Z][\w-]*(?: [\w-]+){0,1}:\s*[^,;:]+(?:[,;][^,;:]+){2,}$")  # "Places: A, B, C"
 
 
 @dataclass
@@ -89,9 +89,9 @@ def units_of(page: Page) -> list[Unit]:
     """Return the page's answer units with a unit of context either side, never a cover or metadata line."""
     fields = page.fields
     is_pdf = fields.get("format") == "pdf"
-    if is_pdf and int(fields.get("page", 0)) == 1 and len(page.text.split()) < COVER_WORDS:
-        return []  # a cover page names the report; it answers nothing
     units = split_units(page.text, is_pdf)
+    if is_pdf and int(fields.get("page", 0)) == 1 and _is_cover(page.text, units):
+        return []  # a cover page names the report; it answers nothing
     section = fields.get("section", "")
     found: list[Unit] = []
     headings: list[str] = [section] if section and section != "§" else []
@@ -108,6 +108,12 @@ def units_of(page: Page) -> list[Unit]:
         if items:
             found.append(Unit(page, "\n".join([unit.text, *items]), LIST, before, "", found[-1].headings, index))
     return found
+
+
+def _is_cover(text: str, units) -> bool:
+    """True for a first page that is short, or mostly title lines (headings and dates) rather than sentences."""
+    titles = sum(1 for unit in units if unit.kind in (HEADING, ROW))
+    return len(text.split()) < COVER_WORDS or titles * 2 >= len(units)
 
 
 def _items_after(units, index: int) -> list[str]:
