@@ -21,6 +21,7 @@ from pathlib import Path
 
 import robustness
 from hostile_pdfs import many_pages
+from kil_search.answer import answer_question
 from kil_search.errors import IndexMissingError
 from kil_search.index.store import GENERATION_PREFIX, current_generation
 from kil_search.search import SearchService
@@ -30,6 +31,7 @@ DOCUMENTS = 60
 SEED = 20240611
 MOMENTS = ("during extraction", "during commit", "at any time")
 KILLED_RUN = "killed run's commit"
+COMPARE_EVERY = 3  # iterations between comparisons with a fresh build
 LAST_FILE_LINE = re.compile(r"^\[(\d+)/\1\] ")
 
 
@@ -80,6 +82,32 @@ def assert_searchable(service: SearchService, state: dict[str, int], rng: random
     for name in rng.sample(sorted(state), 5):
         number = int(name[4:7])
         assert [hit.id for hit in service.search(f"marker{number}").results] == [name]
+
+
+def what_users_see(service: SearchService, names: list[str]) -> dict:
+    """Return what searches and questions about some documents show: results, totals, facets, answers."""
+    seen: dict = {}
+    for name in names:
+        number = int(name[4:7])
+        page = service.search(f"marker{number}")
+        seen[f"search marker{number}"] = ([hit.id for hit in page.results], page.total)
+        answer = answer_question(service, f"How many pages does marker{number} have?").to_json()["answer"]
+        seen[f"ask marker{number}"] = answer and (answer["text"], answer["document"]["id"], answer["page"])
+    page = service.search(" OR ".join(f"marker{int(name[4:7])}" for name in names))
+    seen["search any"] = (sorted(hit.id for hit in page.results), page.total, [facet.to_json() for facet in page.facets])
+    return seen
+
+
+def assert_same_as_a_fresh_build(corpus: Path, service: SearchService, fresh: Path, rng: random.Random) -> None:
+    """Rebuild the same files into another folder: searches and questions must show the same."""
+    built = robustness.run_indexer(corpus, fresh, "--jobs", "1", "--rebuild")
+    assert built["code"] == 0, built["output"]
+    names = rng.sample(sorted(path.name for path in corpus.glob("*.pdf")), 5)
+    fresh_service = SearchService(fresh)
+    try:
+        assert what_users_see(service, names) == what_users_see(fresh_service, names)
+    finally:
+        fresh_service.close()
 
 
 def assert_no_debris(index: Path) -> None:
@@ -183,7 +211,7 @@ def test_sigkill_loses_nothing_and_duplicates_nothing(tmp_path):
     timing = timed_clean_run(corpus, index)
     assert index_contents(index)[0] == state
 
-    kills, outcomes, iterations = Counter(), Counter(), 0
+    kills, outcomes, iterations, compared = Counter(), Counter(), 0, 0
     while sum(kills.values()) < KILLS:
         iterations += 1
         assert iterations < KILLS * 3, f"runs kept finishing before the kill: {kills}"
@@ -209,9 +237,13 @@ def test_sigkill_loses_nothing_and_duplicates_nothing(tmp_path):
         assert contents == state
         assert_searchable(service, state, rng)
         assert_no_debris(index)
+        if iterations % COMPARE_EVERY == 0:  # a fresh build costs a full run: not after every kill
+            assert_same_as_a_fresh_build(corpus, service, tmp_path / "fresh", rng)
+            compared += 1
 
     robustness.record("crash safety", f"{sum(kills.values())} SIGKILLs of `python indexer.py` over a {DOCUMENTS}-PDF corpus "
                       f"({', '.join(f'{count} {moment}' for moment, count in kills.items())}; every 4th a --rebuild), "
                       f"{outcomes['previous index']} left the previous index whole, {outcomes[KILLED_RUN]} "
                       f"came after the killed run's commit ({outcomes['finished before the kill']} more runs ended before "
-                      f"their kill and were checked the same way); none lost or doubled a document or passage; every next run completed")
+                      f"their kill and were checked the same way); none lost or doubled a document or passage; every next run completed; "
+                      f"{compared} times searches and questions then showed what a fresh --rebuild shows")

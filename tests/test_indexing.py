@@ -62,6 +62,19 @@ def test_touching_every_file_writes_nothing_and_questions_still_answer(settings,
     assert after["answer"] == before["answer"] and after["answer"]["document"]["id"] == "web/trailblazers.html"
 
 
+def test_a_run_writing_only_a_failure_record_leaves_every_route_of_the_arrays_working(settings, built_index):
+    # The new segment holds one document record and no passage: no page, year or place column.
+    (settings.corpus_dir / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<\n garbage")
+    assert [doc_id for doc_id, _reason in run_index(settings).failed] == ["broken.pdf"]
+    service = SearchService(settings.index_dir)
+    answer = answer_question(service, "How many councils joined the network of trailblazers?").answer
+    assert answer is not None and answer.text == "Eleven councils joined the network of trailblazers."
+    assert [passage["page"] for passage in service.page_passages("reports/care-report.pdf", 2)] == [2]
+    assert titles(settings, "neighbourhood social care") == ["Community care in practice"]
+    reader = service.searcher().reader()
+    assert len(list(reader.column_reader("page"))) == reader.doc_count_all()  # Whoosh's own column too
+
+
 def test_an_edited_touched_file_is_reindexed(settings, built_index):
     path = settings.corpus_dir / "reports" / "economy-briefing.pdf"
     later = time.time() + 10

@@ -20,6 +20,7 @@ PATCHED = [
     ("whoosh.writing", "PostingPool.iter_postings"),
     ("whoosh.writing", "SegmentWriter.add_document"),
     ("whoosh.index", "clean_files"),
+    ("whoosh.reading", "MultiReader.column_reader"),
     ("pypdf.generic", "ContentStream._parse_content_stream"),
 ]
 

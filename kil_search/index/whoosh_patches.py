@@ -1,4 +1,4 @@
-"""Fixes to whoosh-reloaded 2.7.5, applied when the index package is imported.
+"""Fixes to whoosh-reloaded 2.7.5, installed by apply() where an index is opened or written (not on import).
 
 1. With plain (non-compound) segment files, Whoosh's per-document reader asks the file
    system whether a field's length column exists on *every* call for a field that has none:
@@ -31,6 +31,11 @@
 8. At a commit FieldWriter.add_postings compared field and term and looked up the field
    length for every posting; given grouped postings it now does that per term and reads each
    field's lengths as one list.
+9. A multi-segment reader's column left out the segments without a file for that column, so
+   a record's number in the column was not its number in the index (an incremental run that
+   wrote only document records made the page column shorter: questions crashed). Every
+   segment now takes part, one without the column giving the default for each of its records,
+   as a single segment's reader already does.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ import time
 
 from whoosh import columns
 from whoosh import index as whoosh_index
-from whoosh import writing
+from whoosh import reading, writing
 from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
@@ -225,6 +230,17 @@ def _add_posting(self, id_, weight, vbytes, length=None):
             self._maxlength = length
 
 
+def _multi_column_reader(self, fieldname, column=None, reverse=False, translate=True):
+    """Return one column over every segment's records, in record-number order (see 9.)."""
+    if not (column or self.schema[fieldname].column_type):
+        return _whoosh_multi_column_reader(self, fieldname, column, reverse, translate)
+    readers = [reader.column_reader(fieldname, column=column, reverse=reverse, translate=translate)
+               for reader in self.readers]
+    return columns.MultiColumnReader(readers, list(self.doc_offsets))
+
+
+_whoosh_multi_column_reader = reading.MultiReader.column_reader
+
 RETAIN_SECONDS = 600
 
 
@@ -262,3 +278,4 @@ def apply() -> None:
     whoosh3.STORED_COLUMN = columns.PickleColumn(columns.CompressedBytesColumn(level=1))
     whoosh3.W3PostingsWriter.add_posting = _add_posting
     whoosh_index.clean_files = _clean_files_later
+    reading.MultiReader.column_reader = _multi_column_reader

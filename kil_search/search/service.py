@@ -243,9 +243,20 @@ class SearchService:
         """Return the records of the documents most like this one (worked out once per searcher)."""
         cache = self._per_searcher("related", dict)
         if (doc_id, limit) not in cache:
-            cache[(doc_id, limit)] = [related_id for related_id, _score in related_documents(self.searcher(), doc_id, limit)]
+            cache[(doc_id, limit)] = [related_id for related_id, _score in self._related(self.searcher(), doc_id, limit)]
         records = [self.document(related_id) for related_id in cache[(doc_id, limit)]]
         return [record for record in records if record is not None]
+
+    def _related(self, searcher, doc_id: str, limit: int) -> list[tuple[str, float]]:
+        """Find related documents over the arrays (live records' counts), or with Whoosh when they are of another generation."""
+        arrays = self.arrays(searcher)
+        if arrays.source is not self._local.index or arrays.generation != searcher.reader().generation():
+            return related_documents(searcher, doc_id, limit)
+        evaluator = Evaluator(searcher, arrays, _WEIGHTING.B, _WEIGHTING.K1)
+        try:
+            return related_documents(searcher, doc_id, limit, arrays, lambda query: score_matches(evaluator, searcher, query))
+        except StaleArrays:
+            return related_documents(searcher, doc_id, limit)
 
     def case_studies(self) -> list[CaseStudyEntry]:
         """Return every case study in the library (read once per searcher; the copies are yours)."""
