@@ -98,6 +98,9 @@ def units_of(page: Page) -> list[Unit]:
     for index, unit in enumerate(units):
         if unit.kind == HEADING:
             headings.append(unit.text)
+            items = _items_after(units, index)
+            if items:  # a heading over a list ("Our six principles") announces it as a colon would
+                found.append(Unit(page, "\n".join([unit.text, *items]), LIST, "", "", tuple(reversed(headings[-3:])), index))
             continue
         if _METADATA_LINE.match(unit.text):
             continue

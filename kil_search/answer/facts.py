@@ -6,7 +6,10 @@ or case studies of a place the question names; otherwise None, and the sentences
 
 from __future__ import annotations
 
+import calendar
+import math
 import re
+from collections import Counter
 from typing import Iterable, Mapping
 
 from ..search.results import file_url, passage_url
@@ -20,7 +23,7 @@ _WHO_WROTE = re.compile(r"^\s*who\s+(?:wrote|writes|authored|published|produced|
 _WHEN_PUBLISHED = re.compile(r"^\s*(?:when|in\s+what\s+year|what\s+year)\b.*\b(?:published|written|released|issued|come\s+out|came\s+out)\b",
                              re.IGNORECASE)
 _CASE_STUDY = re.compile(r"\bcase\s+stud(?:y|ies)\b", re.IGNORECASE)
-TITLE_SHARE = 0.6  # the share of a title's words the question must hold to name the document
+TITLE_SHARE = 0.6  # the share of a title's (rarity-weighted) words the question must hold to name the document
 FACT_SCORE = 0.99  # a fact read from the catalogue or the file is as sure as answers get
 
 
@@ -35,24 +38,43 @@ def fact_answer(service, question: Question, filters: Mapping[str, Iterable[str]
             author = (details.get("metadata") or {}).get("author", "")
             return _record_answer(record, f"{details.get('title') or record['doc_id']} is by {author}.") if author else None
         date = record.get("date", "")
-        return _record_answer(record, f"{details.get('title') or record['doc_id']} was published on {date}.") if date else None
+        return _record_answer(record, f"{details.get('title') or record['doc_id']} was published {'on' if date.count('-') == 2 else 'in'} {_spoken_date(date)}.") if date else None
     if _CASE_STUDY.search(question.text):
         return _case_study_answer(service, question, filters)
     return None
 
 
 def _named_document(service, question: Question, filters) -> dict | None:
-    """Return the record of the document whose title the question names best, if one is named."""
+    """Return the record of the document whose title the question names, if one is named.
+
+    Title words are weighed by how few titles hold them: "manifesto" names a document, while
+    "keep" and "local", in most of this library's titles, name none.
+    """
     asked = set(stems(question.text))
+    records = [record for record in service.documents() if passes(record, filters)]
+    titles = [set(stems((record.get("details") or {}).get("title", ""))) for record in records]
+    spread = Counter(word for title in titles for word in title)
     best, best_share = None, 0.0
-    for record in service.documents():
-        if not passes(record, filters):
-            continue
-        title = set(stems((record.get("details") or {}).get("title", "")))
-        share = len(title & asked) / len(title) if title else 0.0
+    for record, title in zip(records, titles):
+        weights = {word: math.log((1 + len(titles)) / spread[word]) for word in title}
+        total = sum(weights.values())
+        share = sum(weight for word, weight in weights.items() if word in asked) / total if total else 0.0
         if share > best_share:
             best, best_share = record, share
     return best if best_share >= TITLE_SHARE else None
+
+
+def _spoken_date(date: str) -> str:
+    """Return an ISO date as people write it: "2022-07-11" gives "11 July 2022"; "2022-07", "July 2022"."""
+    parts = date.split("-")
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {calendar.month_name[int(parts[1])]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{calendar.month_name[int(parts[1])]} {parts[0]}"
+    except (ValueError, IndexError):
+        pass
+    return date
 
 
 def _record_answer(record: dict, text: str) -> Answer:
