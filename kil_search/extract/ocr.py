@@ -26,6 +26,7 @@ from kil_search.extract.ocr_cache import OcrCache
 
 MIN_TEXT_CHARS = 20  # fewer letters and digits than this is a page number or a stamp, not a text layer
 MIN_DRAWING_BYTES = 1000  # an image-less page with this much content draws something (text as outlines)
+MIN_SCAN_PIXELS = 250_000  # a scan of a page, even at 72 dpi, has this many; a logo has far fewer
 RENDER_DPI = 300
 DEFAULT_LANGS = "eng"
 DEFAULT_MAX_PAGES = 200
@@ -120,7 +121,7 @@ def _draws_something(page: Any) -> bool:
 
 
 def _has_image(resources: Any, depth: int) -> bool:
-    """True when the resources hold an image XObject (looking two form levels deep)."""
+    """True when the resources hold a page-sized image XObject (looking two form levels deep)."""
     if resources is None or depth > 2:
         return False
     resources = resources.get_object()
@@ -130,9 +131,19 @@ def _has_image(resources: Any, depth: int) -> bool:
     for reference in xobjects.get_object().values():
         xobject = reference.get_object()
         subtype = xobject.get("/Subtype")
-        if subtype == "/Image" or (subtype == "/Form" and _has_image(xobject.get("/Resources"), depth + 1)):
+        if subtype == "/Image" and _pixels(xobject) >= MIN_SCAN_PIXELS:
+            return True
+        if subtype == "/Form" and _has_image(xobject.get("/Resources"), depth + 1):
             return True
     return False
+
+
+def _pixels(image: Any) -> int:
+    """Return an image XObject's width times height (0 when they are not numbers)."""
+    try:
+        return int(image.get("/Width", 0)) * int(image.get("/Height", 0))
+    except (TypeError, ValueError):
+        return 0
 
 
 def read_scanned_pages(path: Path, data: bytes, indexes: list[int]) -> ScanReading:
