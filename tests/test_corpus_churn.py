@@ -6,7 +6,7 @@ PDF with another under the same name, upload through the admin page. After each 
 indexer (`python indexer.py`) updates the live index, and rebuilds the same files from scratch
 into another folder (`--rebuild`). Two real servers (gunicorn) serve the two indexes; every
 route of the live one must answer 200, and what users see (result ids and totals, facet counts,
-the answer to questions with its document and page, suggestions, the case-study list) must be
+the answer to questions with its document and page, suggestions, related documents, the case-study list) must be
 what the fresh build shows.
 
 CI runs CI_STEPS steps; `--long` (or KIL_LONG_TESTS=1) runs LONG_STEPS; KIL_CHURN_STEPS and
@@ -301,6 +301,9 @@ def what_users_see(base: str, library: Library) -> dict:
             seen[f"ask {question}"] = answer is None or library.holders(answer["text"]) > 0
     for prefix in SUGGEST_PREFIXES:
         seen[f"suggest {prefix}"] = [item["text"] for item in get_json(base, "/api/suggest", q=prefix)["suggestions"]]
+    for doc_id in library.files()[:3]:
+        document = get_json(base, f"/api/documents/{urllib.parse.quote(doc_id)}")
+        seen[f"related to {doc_id}"] = [related["id"] for related in document["related"]]
     studies = get_json(base, "/api/case-studies")
     seen["case studies"] = [(entry["title"], entry["document"]["id"], entry["page"]) for entry in studies["case_studies"]]
     return seen
