@@ -35,9 +35,9 @@ COORDINATION = 0.0
 COVERAGE = 0.5
 # A long query's passages must also hold this share of its words' idf: a passage with only its
 # commonest word ("people") is left out. At 50,000 passages such passages made the result sets of
-# 4-word queries, and their facet counts, costly (in-process p90 19.4 -> 15.2 ms at 0.1); on the dev
-# halves 0.1 left nDCG and Success@1 level and Recall@100 -0.009 (0.15: -0.015, 0.2: -0.06).
-MOST_RARITY = 0.1
+# 4-word queries, and their facet counts, costly (in-process p90 19.4 -> 15.2 ms at 0.1). On the dev
+# halves 0.05 changed nothing, 0.1 cost Recall@100 0.010 (0.15: 0.015, 0.2: 0.06); nDCG and Success@1 level.
+MOST_RARITY = 0.05
 
 
 class Unsupported(Exception):
