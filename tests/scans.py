@@ -68,9 +68,11 @@ def _wrap(text: str, typeface: ImageFont.FreeTypeFont, width: int) -> list[str]:
     return lines
 
 
-def make_scanned_pdf(path: Path, pages: list[tuple[str, str]], font: str = "serif") -> Path:
-    """Write a PDF whose ("scan", text) pages are images only and ("text", text) pages real text."""
-    pdf = FPDF(unit="mm", format="A4")
+def make_scanned_pdf(path: Path, pages: list[tuple[str, str]], font: str = "serif",
+                     page_mm: tuple[float, float] = A4_MM) -> Path:
+    """Write a PDF whose ("scan", text) pages are images only (an A4 scan stretched over the page) and
+    ("text", text) pages real text."""
+    pdf = FPDF(unit="mm", format=page_mm)
     pdf.set_auto_page_break(False)
     images: dict[str, bytes] = {}
     for kind, text in pages:
@@ -80,7 +82,7 @@ def make_scanned_pdf(path: Path, pages: list[tuple[str, str]], font: str = "seri
                 buffer = io.BytesIO()
                 scan_image(text, font).save(buffer, format="PNG")
                 images[text] = buffer.getvalue()
-            pdf.image(io.BytesIO(images[text]), x=0, y=0, w=A4_MM[0], h=A4_MM[1])
+            pdf.image(io.BytesIO(images[text]), x=0, y=0, w=page_mm[0], h=page_mm[1])
         else:
             pdf.set_font("helvetica", size=FONT_POINTS)
             pdf.set_xy(20, 20)

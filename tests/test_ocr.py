@@ -95,6 +95,14 @@ def test_page_limit_names_the_pages_left(tmp_path, monkeypatch, recognised):
     assert any("pages 2, 3 not read: at most 1 recognised per file (KIL_OCR_MAX_PAGES)" in w for w in document.warnings)
 
 
+def test_a_poster_sized_scan_is_rendered_small_enough_to_read(tmp_path):
+    poster = make_scanned_pdf(tmp_path / "poster.pdf", [("scan", SCANNED_WORDS)], page_mm=(2100, 2970))
+    started = time.monotonic()
+    document = extract_file(poster)  # at 300 dpi this page would be 24,800 x 35,080 pixels
+    assert "Pemberton" in document.pages[0].text and document.pages[0].ocr
+    assert time.monotonic() - started < 60
+
+
 def test_missing_tesseract_in_process_leaves_text_pages_alone(tmp_path, monkeypatch):
     import pytesseract
 

@@ -28,6 +28,7 @@ MIN_TEXT_CHARS = 20  # fewer letters and digits than this is a page number or a 
 MIN_DRAWING_BYTES = 1000  # an image-less page with this much content draws something (text as outlines)
 MIN_SCAN_PIXELS = 250_000  # a scan of a page, even at 72 dpi, has this many; a logo has far fewer
 RENDER_DPI = 300
+MAX_RENDER_PIXELS = 7000  # longest side of a rendered page (A4 at 300 dpi is 3508): a poster-sized page is scaled down
 DEFAULT_LANGS = "eng"
 DEFAULT_MAX_PAGES = 200
 MIN_SECONDS_FOR_A_PAGE = 1.0  # with less time left, a page is not started
@@ -146,8 +147,8 @@ def _pixels(image: Any) -> int:
         return 0
 
 
-def read_scanned_pages(path: Path, data: bytes, indexes: list[int]) -> ScanReading:
-    """Recognise the text of the given pages (0-based) within the page and time limits."""
+def read_scanned_pages(path: Path, data: bytes, pages: Any, indexes: list[int]) -> ScanReading:
+    """Recognise the text of the given pages (0-based indexes into pypdf's pages) within the page and time limits."""
     reading = ScanReading()
     if not indexes:
         return reading
@@ -166,7 +167,7 @@ def read_scanned_pages(path: Path, data: bytes, indexes: list[int]) -> ScanReadi
     if reading.missing:
         reading.unread = len(to_recognise)
         return reading
-    _recognise_pages(path, to_recognise, cache, reading)
+    _recognise_pages(path, [(index, _render_dpi(pages[index])) for index in to_recognise], cache, reading)
     reading.read = len(reading.texts)
     reading.unread = len(indexes) - reading.read
     return reading
@@ -181,12 +182,25 @@ def _missing_program() -> str:
     return ""
 
 
-def _recognise_pages(path: Path, indexes: list[int], cache: OcrCache, reading: ScanReading) -> None:
-    """Recognise pages one by one until done or a limit is reached; name what was left."""
+def _render_dpi(page: Any) -> int:
+    """Return the resolution to render a page at: 300 dpi, less when that would exceed MAX_RENDER_PIXELS."""
+    try:
+        longest_inches = max(float(page.mediabox.width), float(page.mediabox.height)) / 72
+    except MemoryError:
+        raise
+    except Exception:
+        return RENDER_DPI
+    if longest_inches <= 0:
+        return RENDER_DPI
+    return max(1, min(RENDER_DPI, int(MAX_RENDER_PIXELS / longest_inches)))
+
+
+def _recognise_pages(path: Path, indexes: list[tuple[int, int]], cache: OcrCache, reading: ScanReading) -> None:
+    """Recognise (page index, dpi) pages one by one until done or a limit is reached; name what was left."""
     max_pages = ocr_max_pages()
     over_page_limit, out_of_time, failed = [], [], []
     reason = ""
-    for position, index in enumerate(indexes):
+    for position, (index, dpi) in enumerate(indexes):
         number = index + 1
         if position >= max_pages:
             over_page_limit.append(number)
@@ -196,7 +210,7 @@ def _recognise_pages(path: Path, indexes: list[int], cache: OcrCache, reading: S
             out_of_time.append(number)
             continue
         try:
-            text = recognise_page(path, number, ocr_langs(), remaining)
+            text = recognise_page(path, number, ocr_langs(), remaining, dpi)
         except _OutOfTime:
             out_of_time.append(number)
             continue
@@ -222,15 +236,16 @@ def _seconds_left() -> float | None:
     return None if deadline is None else deadline - time.monotonic()
 
 
-def recognise_page(path: Path, number: int, langs: str = DEFAULT_LANGS, timeout: float | None = None) -> str:
-    """Render one page (1-based) at 300 dpi and return the text Tesseract reads on it."""
+def recognise_page(path: Path, number: int, langs: str = DEFAULT_LANGS, timeout: float | None = None,
+                   dpi: int = RENDER_DPI) -> str:
+    """Render one page (1-based) at dpi and return the text Tesseract reads on it."""
     import pytesseract
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kil-ocr-") as folder:
         root = Path(folder) / "page"
         try:
-            subprocess.run(["pdftoppm", "-r", str(RENDER_DPI), "-f", str(number), "-l", str(number), "-gray",
+            subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(number), "-l", str(number), "-gray",
                             "-singlefile", str(path), str(root)], capture_output=True, check=True, timeout=timeout)
         except subprocess.TimeoutExpired as error:
             raise _OutOfTime() from error

@@ -111,7 +111,7 @@ def _extract(path: Path, data: bytes) -> Document:
 
 def _read_scans(path: Path, data: bytes, reader: PdfReader, texts: list[str | None], found: list[str]) -> ScanReading:
     """Put the text OCR recognises on scanned pages into texts; add what OCR could not do to found."""
-    scans = read_scanned_pages(path, data, scanned_page_indexes(reader.pages, texts))
+    scans = read_scanned_pages(path, data, reader.pages, scanned_page_indexes(reader.pages, texts))
     for index, text in scans.texts.items():
         texts[index] = normalise_text(text)
     found.extend(scans.warnings)
