@@ -232,7 +232,7 @@ def squad(path: Path) -> tuple[dict, bool]:
         cut = step / 20
         answerable = [row for row in fit if row["answerable"]]
         unanswerable = [row for row in fit if not row["answerable"]]
-        marker = "  <- nearest to the threshold in use" if abs(cut - threshold) <= 0.025 and cut <= threshold < cut + 0.05 else ""
+        marker = "  <- the threshold in use is in this step" if cut <= threshold < cut + 0.05 else ""
         print(f"  {cut:4.2f}  {_share(row['holds'] and row['score'] >= cut for row in answerable):.3f}  "
               f"{_share(row['score'] < cut for row in answerable):.3f}  {_share(row['score'] < cut for row in unanswerable):.3f}"
               f"{marker}")

@@ -30,6 +30,7 @@ class Page:
     text: str
     rank: int  # 0 for the page holding the best passage
     score: float  # its best passage's score relative to the best page's (0 to 1)
+    more_pages: bool = True  # the document has a page after this one (a one-page PDF has no cover)
 
 
 @dataclass
@@ -68,7 +69,8 @@ def retrieve(service, question: Question, filters: Mapping[str, Iterable[str]] |
     for rank, ((doc_id, number), score) in enumerate(chosen.items()):
         parts = [part for part in service.page_passages(doc_id, number) if passes(part, filters)]
         if parts:
-            pages.append(Page(parts[0], "\n".join(part.get("text", "") for part in parts), rank, score))
+            more = number != 1 or bool(service.page_passages(doc_id, 2))
+            pages.append(Page(parts[0], "\n".join(part.get("text", "") for part in parts), rank, score, more))
     return pages, hits
 
 
@@ -90,7 +92,7 @@ def units_of(page: Page) -> list[Unit]:
     fields = page.fields
     is_pdf = fields.get("format") == "pdf"
     units = split_units(page.text, is_pdf)
-    if is_pdf and int(fields.get("page", 0)) == 1 and _is_cover(page.text, units):
+    if is_pdf and int(fields.get("page", 0)) == 1 and page.more_pages and _is_cover(page.text, units):
         return []  # a cover page names the report; it answers nothing
     section = fields.get("section", "")
     found: list[Unit] = []

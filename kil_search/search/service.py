@@ -205,14 +205,15 @@ class SearchService:
             return None  # the index moved on between opening this searcher and the arrays
         evaluator = Evaluator(searcher, arrays, _WEIGHTING.B, _WEIGHTING.K1, combine_fields=True)
         try:
-            matches, complete = score_for_ranking(evaluator, searcher, query.text_query)
-            ids, scores = matches.ids, matches.scores
+            matches, clauses = score_for_ranking(evaluator, searcher, query.text_query)
+            ids, scores, held = matches.ids, matches.scores, matches.terms
             if query.mask is not None and len(ids):
                 keep = ~np.isin(ids, evaluator.docs(query.mask))
-                ids, scores = ids[keep], scores[keep]
+                ids, scores, held = ids[keep], scores[keep], held[keep]
         except StaleArrays:
             return None
         passing = passing_passages(table, query.filters, self.gazetteer)[ids]
+        complete = not clauses or bool((held[passing] >= clauses).any())  # among the passages shown
         return rank_matches(arrays, ids[passing], scores[passing]), ids, complete
 
     def facet_table(self) -> FacetTable:
@@ -389,8 +390,18 @@ class SearchService:
         return [searcher.stored_fields(docnum) for docnum in docnums]
 
     def term_rarity(self, terms) -> dict[str, float]:
-        """Return the inverse document frequency of each analysed term in passage text."""
+        """Return the inverse document frequency of each analysed term in passage text, over live records.
+
+        Whoosh's own idf counts deleted records too, so answers after an incremental run would differ
+        from a fresh build's.
+        """
         searcher = self.searcher()
+        arrays = self.arrays(searcher)
+        if arrays.source is self._local.index and arrays.generation == searcher.reader().generation():
+            try:
+                return {term: arrays.idf("text", term) for term in terms}
+            except StaleArrays:
+                pass
         return {term: searcher.idf("text", term) for term in terms}
 
     def term_variants(self, terms, shortest: int = 6, spread: int = 2) -> dict[str, set[str]]:
