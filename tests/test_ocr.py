@@ -19,7 +19,9 @@ from kil_search.extract.ocr_cache import CACHE_FOLDER
 from kil_search.indexing import run_index
 from kil_search.status import index_status
 from kil_search.web import create_app
+from browsers import BROWSER_MARKS, browser, opened_page  # noqa: F401 (browser is a fixture)
 from scans import KNOWN_TEXT, make_scanned_pdf, word_accuracy
+from servers import running_server
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 POST_OFFICE = (PROJECT_ROOT.parent / "shared" / "testdata" / "realpdfs" / "uk-inquiries-and-responses"
@@ -140,6 +142,25 @@ def test_scanned_report_is_found_on_its_page_in_the_browser_and_the_api(tmp_path
     status = client.get("/api/status").get_json()
     assert (status["ocr_pages"], status["scanned_pages_unread"]) == (1, 0)
     assert "Scanned pages read by OCR</dt><dd>1<" in client.get("/status").get_data(as_text=True)
+
+
+@BROWSER_MARKS[0]
+@BROWSER_MARKS[1]
+def test_a_person_finds_the_scanned_page_in_the_browser(tmp_path, browser):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    mixed_pdf(corpus / "allotments.pdf")
+    run_index(load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", jobs=1, extract_timeout=60))
+    with running_server(corpus, tmp_path / "index") as base, opened_page(browser, 1024, 800) as page:
+        page.goto(base + "/")
+        page.get_by_label("Search reports, guides and case studies").fill("greenhouses Pemberton")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/search?q=*")
+        passage = page.locator(".result .passage").first
+        assert passage.locator(".scan-label").inner_text() == "Text recognised from a scan"
+        assert passage.locator(".page-link").inner_text() == "p. 2"
+        assert passage.locator(".page-link").get_attribute("href").endswith("/file#page=2")
+        assert passage.locator("mark").count() >= 2
 
 
 def test_rebuild_takes_the_text_from_the_cache_not_tesseract(tmp_path):
