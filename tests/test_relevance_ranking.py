@@ -62,6 +62,12 @@ def test_a_long_query_whose_words_all_appear_somewhere_does_not_say_any_word(ser
     assert not results.matched_any_word
 
 
+def test_the_any_word_notice_looks_only_at_what_is_left_after_exclusions(service):
+    results = service.search("heat conduction composite slabs -two")  # the page holding them all says "two"
+    assert [hit.id for hit in results.results] == ["transfer.html"]
+    assert results.matched_any_word
+
+
 def test_a_word_repeated_in_title_heading_and_text_does_not_outweigh_a_second_word(service):
     results = service.search("rural transport grants")
     assert results.results[0].id == "rural.html"

@@ -76,19 +76,20 @@ def rank_matches(arrays: GenerationArrays, ids: np.ndarray, scores: np.ndarray) 
     return Ranking(arrays, ids, scores, docs, documents)
 
 
-def score_for_ranking(evaluator: Evaluator, searcher, query) -> tuple[Matches, bool]:
-    """Score every passage for the results page, and say whether some passage holds every clause.
+def score_for_ranking(evaluator: Evaluator, searcher, query) -> tuple[Matches, int]:
+    """Score every passage for the results page; also return how many clauses (Matches.terms) a
+    passage holding them all has, or 0 when every match holds them all.
 
     A long query needs only some of its words (Evaluator.most_of); words found near each other
     count extra; a very long one is re-ranked with words its best passages share.
     """
     soft = evaluator.most_of(query)
-    matches, complete = soft if soft is not None else (score_matches(evaluator, searcher, query), True)
+    matches, clauses = soft if soft is not None else (score_matches(evaluator, searcher, query), 0)
     matches = add_proximity(evaluator, query, matches)
     words = query_words(query)
     if len(words) >= FEEDBACK_WORDS:
         matches = add_feedback(evaluator, words, matches)
-    return matches, complete
+    return matches, clauses
 
 
 def score_matches(evaluator: Evaluator, searcher, query) -> Matches:

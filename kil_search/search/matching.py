@@ -153,11 +153,11 @@ class Evaluator:
         """Return BM25's idf of one word in one field."""
         return self._idf(len(self.arrays.term(field, text).ids))
 
-    def most_of(self, node: wq.Query) -> tuple[Matches, bool] | None:
+    def most_of(self, node: wq.Query) -> tuple[Matches, int] | None:
         """Match a long all-words query softly: passages holding most of its clauses, more of them ranking higher.
 
-        Returns the matches and whether any passage holds every clause; None when the query is
-        not a plain list of clauses of at least LONG_QUERY (the caller then evaluates it as typed).
+        Returns the matches (their `terms`: clauses held) and the number of clauses; None when the
+        query is not a plain list of clauses of at least LONG_QUERY (the caller then evaluates it as typed).
         """
         excluded = None
         if isinstance(node, wq.AndNot):
@@ -167,14 +167,14 @@ class Evaluator:
         if any(isinstance(child, wq.Not) for child in node.subqueries):
             return None
         least = max(1, math.ceil(MOST_WORDS * len(node.subqueries)))
-        matches, complete = self.coordinated(node.subqueries, least, MOST_RARITY)
+        matches, _complete = self.coordinated(node.subqueries, least, MOST_RARITY)
         for clause in node.subqueries:  # a quoted phrase stays a must
             if _is_quoted(clause) and len(matches.ids):
                 keep = _common_mask(matches.ids, self.evaluate(clause).ids)
                 matches = Matches(matches.ids[keep], matches.scores[keep], matches.terms[keep])
         if excluded is not None:
             matches = _without(matches, self.evaluate(excluded).ids)
-        return matches, complete
+        return matches, len(node.subqueries)
 
     def coordinated(self, clauses, least: int, rarity_share: float = 0.0) -> tuple[Matches, bool]:
         """Unite the clauses' matches, keep passages holding at least `least` of them and at least

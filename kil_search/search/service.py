@@ -205,14 +205,15 @@ class SearchService:
             return None  # the index moved on between opening this searcher and the arrays
         evaluator = Evaluator(searcher, arrays, _WEIGHTING.B, _WEIGHTING.K1, combine_fields=True)
         try:
-            matches, complete = score_for_ranking(evaluator, searcher, query.text_query)
-            ids, scores = matches.ids, matches.scores
+            matches, clauses = score_for_ranking(evaluator, searcher, query.text_query)
+            ids, scores, held = matches.ids, matches.scores, matches.terms
             if query.mask is not None and len(ids):
                 keep = ~np.isin(ids, evaluator.docs(query.mask))
-                ids, scores = ids[keep], scores[keep]
+                ids, scores, held = ids[keep], scores[keep], held[keep]
         except StaleArrays:
             return None
         passing = passing_passages(table, query.filters, self.gazetteer)[ids]
+        complete = not clauses or bool((held[passing] >= clauses).any())  # among the passages shown
         return rank_matches(arrays, ids[passing], scores[passing]), ids, complete
 
     def facet_table(self) -> FacetTable:
