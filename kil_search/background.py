@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from .config import PROJECT_ROOT, Settings
+from .config import Settings
 from .run_status import read_run_status
 
 LOG_FILE = "reindex.log"
@@ -46,7 +46,7 @@ def _spawn(settings: Settings, rebuild: bool) -> subprocess.Popen:
     if rebuild:
         command.append("--rebuild")
     with open(Path(settings.index_dir) / LOG_FILE, "wb") as log:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL, stdout=log,
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True, env=dict(os.environ))
     threading.Thread(target=process.wait, name="reindex-reaper", daemon=True).start()
     return process

@@ -7,17 +7,25 @@ from dataclasses import dataclass, fields, replace
 from dataclasses import field as setting
 from pathlib import Path
 
+# The source checkout (meaningful only when running from one; an installed copy never writes here).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS_DIR = PROJECT_ROOT / "corpus"
-DEFAULT_INDEX_DIR = PROJECT_ROOT / "var" / "index"
+# Defaults are folders of the working directory, so an installed copy keeps its index beside the
+# library it serves, never inside site-packages.
+DEFAULT_CORPUS_DIR = Path("corpus")
+DEFAULT_INDEX_DIR = Path("var") / "index"
+
+
+def _in_working_directory(relative: Path):
+    """Return a default factory giving `relative` under the working directory at settings time."""
+    return lambda: Path.cwd() / relative
 
 
 @dataclass(frozen=True)
 class Settings:
     """Where things live and how big things are; one instance per process."""
 
-    corpus_dir: Path = DEFAULT_CORPUS_DIR
-    index_dir: Path = DEFAULT_INDEX_DIR
+    corpus_dir: Path = setting(default_factory=_in_working_directory(DEFAULT_CORPUS_DIR))
+    index_dir: Path = setting(default_factory=_in_working_directory(DEFAULT_INDEX_DIR))
     per_page: int = 10
     max_per_page: int = 50
     passages_per_result: int = 3

@@ -11,8 +11,17 @@ from ..config import PROJECT_ROOT, Settings, load_settings
 from ..search import SearchService
 from . import admin, api, finding, pages, security, status
 
-TEMPLATE_DIR = PROJECT_ROOT / "templates"
-STATIC_DIR = PROJECT_ROOT / "static"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _shipped_folder(name: str) -> Path:
+    """Find templates/ or static/: inside the installed package (a wheel), else in the source checkout."""
+    installed = PACKAGE_DIR / name
+    return installed if installed.is_dir() else PROJECT_ROOT / name
+
+
+TEMPLATE_DIR = _shipped_folder("templates")
+STATIC_DIR = _shipped_folder("static")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
