@@ -68,8 +68,10 @@ def test_phrases_and_stemming_still_match_after_indexing(tmp_path):
 
 def _pool(tmp_path):
     """A Whoosh posting pool as a segment writer makes one (with our patches applied)."""
-    import kil_search.index  # noqa: F401  (applies the Whoosh patches)
+    from kil_search.index import whoosh_patches
     from whoosh.filedb.filestore import FileStorage
+
+    whoosh_patches.apply()
     from whoosh.writing import PostingPool
 
     return PostingPool(FileStorage(str(tmp_path)), segment=None, limitmb=64)

@@ -265,8 +265,15 @@ def _clean_files_later(storage, indexname, gen, segments):
             pass
 
 
+_installed = False
+
+
 def apply() -> None:
-    """Install the fixes (idempotent)."""
+    """Install the fixes, once: later calls change nothing (nor undo a test's own replacement)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
     whoosh3.W3PerDocReader.doc_field_length = _doc_field_length
     writing.PostingPool.add = _pool_add
