@@ -83,19 +83,25 @@ class _LiveCounts:
         self._arrays = arrays
 
     def doc_count_all(self) -> int:
+        """Return the number of live records."""
         return self._arrays.live_count()
 
     def field_length(self, field: str) -> float:
+        """Return the field's total length over live records."""
         return self._arrays.average_length(field) * self._arrays.live_count()
 
     def has_vector(self, docnum: int, field: str) -> bool:
+        """Say there are no term vectors: the expander reads stored text."""
         return False
 
     def stored_fields(self, docnum: int) -> dict:
+        """Return a record's stored fields."""
         return self._reader.stored_fields(docnum)
 
     def frequency(self, field: str, text) -> float:
+        """Return a term's weight over live records."""
         return self._arrays.frequency(field, text.decode("utf-8") if isinstance(text, bytes) else text)
 
     def __contains__(self, term) -> bool:
+        """True when a live record holds the (field, text) term."""
         return self.frequency(*term) > 0
