@@ -163,11 +163,9 @@ def read_scanned_pages(path: Path, data: bytes, pages: Any, indexes: list[int]) 
             to_recognise.append(index)
         else:
             reading.texts[index] = cached
-    reading.missing = _missing_program()
-    if reading.missing:
-        reading.unread = len(to_recognise)
-        return reading
-    _recognise_pages(path, [(index, _render_dpi(pages[index])) for index in to_recognise], cache, reading)
+    reading.missing = _missing_program() if to_recognise else ""
+    if not reading.missing:
+        _recognise_pages(path, [(index, _render_dpi(pages[index])) for index in to_recognise], cache, reading)
     reading.read = len(reading.texts)
     reading.unread = len(indexes) - reading.read
     return reading
@@ -225,7 +223,7 @@ def _recognise_pages(path: Path, indexes: list[tuple[int, int]], cache: OcrCache
                                 "per file (KIL_OCR_MAX_PAGES)")
     if out_of_time:
         reading.warnings.append(f"scanned {_pages(out_of_time)} not read: the file's time limit was reached "
-                                "(they are read on a later run or --rebuild)")
+                                "(--rebuild goes on from there: what was read is kept)")
     if failed:
         reading.warnings.append(f"scanned {_pages(failed)}: text could not be recognised ({reason})")
 
