@@ -423,8 +423,15 @@ class SearchService:
         return variants
 
     def unknown_terms(self, terms) -> set[str]:
-        """Return the analysed terms that no passage contains."""
-        reader = self.searcher().reader()
+        """Return the analysed terms that no live passage contains (Whoosh's counts keep deleted ones)."""
+        searcher = self.searcher()
+        reader = searcher.reader()
+        arrays = self.arrays(searcher) if reader.has_deletions() else None
+        if arrays is not None and arrays.source is self._local.index and arrays.generation == reader.generation():
+            try:
+                return {term for term in terms if not len(arrays.term("text", term).ids)}
+            except StaleArrays:
+                pass
         return {term for term in terms if reader.doc_frequency("text", term) == 0}
 
     def document(self, doc_id: str) -> dict | None:
