@@ -13,7 +13,21 @@ from kil_search.config import load_settings
 from kil_search.indexing import run_index
 from kil_search.web import create_app
 
-SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+# The third-party test files handed to the project (beside the checkout; CI has them too).
+# KIL_TEST_SHARED_DIR points elsewhere, e.g. at a missing folder to see what a plain clone runs.
+SHARED_DIR = Path(os.environ.get("KIL_TEST_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared")
+# Every skip for want of ../shared starts with this; under CI=true such a skip fails the run.
+NEEDS_SHARED = "needs ../shared"
+
+
+def shared_reason(path: Path) -> str:
+    """Say why a test that reads ../shared is skipped."""
+    return f"{NEEDS_SHARED}: {path} not found (the third-party test files beside the checkout)"
+
+
+def needs_shared(path: Path):
+    """Mark a test that reads `path` under ../shared: skipped without it, a failure under CI=true."""
+    return pytest.mark.skipif(not path.exists(), reason=shared_reason(path))
 LIBRARY_DIR = Path(__file__).resolve().parents[1] / "corpus"
 
 CARE_PAGES = [
@@ -118,6 +132,18 @@ def pytest_configure(config):
         os.environ[robustness.LONG_ENV] = "1"
     if robustness.is_long() and config.getoption("timeout", None) is None:
         config.option.timeout = 0  # the long run takes as long as it takes; CI keeps pyproject's 300 s per test
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI=true, a test skipped for want of ../shared fails: CI must run what it promises."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("CI", "").lower() == "true":
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if NEEDS_SHARED in reason:
+            report.outcome = "failed"
+            report.longrepr = f"skipped under CI=true, which must run it: {reason}"
 
 
 def pytest_terminal_summary(terminalreporter):

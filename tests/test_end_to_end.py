@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import SHARED_DIR, write_small_corpus
+from conftest import SHARED_DIR, needs_shared, write_small_corpus
 from servers import REPO_ROOT, get_json, running_server
 
 REAL_WORLD_PDFS = SHARED_DIR / "testdata" / "pdfs"
@@ -40,7 +40,7 @@ def test_indexer_fails_clearly_without_a_corpus(tmp_path):
     assert "corpus folder not found" in result.stderr
 
 
-@pytest.mark.skipif(not REAL_WORLD_PDFS.is_dir(), reason="../shared/testdata/pdfs not present")
+@needs_shared(REAL_WORLD_PDFS)
 def test_indexer_survives_the_real_world_pdfs(tmp_path):
     index = tmp_path / "index"
     result = run_indexer("--corpus", str(REAL_WORLD_PDFS), "--index", str(index), "--timeout", "60")

@@ -40,7 +40,7 @@ def test_good_and_bad_files_in_two_workers(files):
     assert results["three.html"].document.format == "html"
     assert results["broken.pdf"].document is None
     assert results["broken.pdf"].error.startswith("broken PDF")
-    assert all(result.seconds >= 0 for result in results.values())
+    assert all(0 < result.seconds < 30 for result in results.values())  # each measured, none near the time limit
     assert multiprocessing.active_children() == []
 
 

@@ -11,8 +11,9 @@ from pypdf.generic import ContentStream
 
 from kil_search.extract import pdf_content
 from builders import make_pdf
+from conftest import SHARED_DIR, shared_reason
 
-SHARED_PDFS = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "pdfs"
+SHARED_PDFS = SHARED_DIR / "testdata" / "pdfs"
 SAMPLE_REPORTS = Path(__file__).resolve().parents[1] / "corpus" / "reports"
 
 
@@ -145,10 +146,11 @@ def test_built_pdf_text_is_unchanged(tmp_path):
 
 
 def _pdfs_in(folder: Path) -> list[Path]:
-    """The PDFs of a folder (the test is skipped when there are none)."""
+    """The PDFs of a folder (the test is skipped when ../shared is missing)."""
     paths = sorted(folder.glob("*.pdf"))
-    if not paths:
-        pytest.skip(f"no PDFs at {folder}")
+    if not paths and folder == SHARED_PDFS:
+        pytest.skip(shared_reason(folder))
+    assert paths, f"no PDFs at {folder}"
     return paths
 
 

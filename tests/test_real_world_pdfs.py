@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SHARED_DIR, needs_shared
 from kil_search.extract.runner import extract_in_workers
 
-PDF_DIR = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "pdfs"
+PDF_DIR = SHARED_DIR / "testdata" / "pdfs"
 
-pytestmark = pytest.mark.skipif(not PDF_DIR.is_dir(), reason=f"real-world PDFs not found at {PDF_DIR}")
+pytestmark = needs_shared(PDF_DIR)
 
 
 @pytest.fixture(scope="module")
