@@ -97,6 +97,31 @@ def test_page_limit_names_the_pages_left(tmp_path, monkeypatch, recognised):
     assert any("pages 2, 3 not read: at most 1 recognised per file (KIL_OCR_MAX_PAGES)" in w for w in document.warnings)
 
 
+def test_a_page_with_only_a_logo_and_a_page_number_is_not_recognised(tmp_path, recognised):
+    from fpdf import FPDF
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("L", (220, 110), 0).save(logo)
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.add_page()
+    pdf.image(str(logo), x=170, y=10, w=25)
+    pdf.set_font("helvetica", size=11)
+    pdf.set_xy(180, 280)
+    pdf.cell(10, 5, "31")
+    pdf.output(str(tmp_path / "back-page.pdf"))
+    document = extract_file(tmp_path / "back-page.pdf")
+    assert recognised == [] and "ocr" not in document.metadata
+
+
+def test_an_unknown_ocr_language_is_a_warning_not_a_failure(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIL_OCR_LANGS", "xx-no-such-language")
+    document = extract_file(mixed_pdf(tmp_path / "minutes.pdf"))
+    assert "parish meeting" in document.pages[0].text and document.pages[1].text == ""
+    assert any(w.startswith("scanned page 2: text could not be recognised") for w in document.warnings)
+    assert document.metadata["ocr"]["pages_unread"] == 1
+
+
 def test_a_poster_sized_scan_is_rendered_small_enough_to_read(tmp_path):
     poster = make_scanned_pdf(tmp_path / "poster.pdf", [("scan", SCANNED_WORDS)], page_mm=(2100, 2970))
     started = time.monotonic()

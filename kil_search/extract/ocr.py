@@ -1,9 +1,8 @@
 """Read the pages of a PDF that have no text layer with Tesseract: render each page, recognise it, cache it.
 
-A page is a scan when it has (almost) no extractable text but draws something: an image, or
-enough shapes to be text printed as outlines ("Microsoft: Print To PDF" does that). The page is
-rendered by pdftoppm (poppler-utils), which reads both kinds; the images pypdf can take out of a
-page are only the first kind (benchmarks/ocr.py measures the two). Environment: KIL_OCR=0 turns
+Which pages are scans is scanned_pages.py's to say. A scanned page is rendered by pdftoppm
+(poppler-utils), which reads an image and text drawn as shapes alike; the images pypdf can take
+out of a page miss the second kind (benchmarks/ocr.py measures the two). Environment: KIL_OCR=0 turns
 OCR off, KIL_OCR_LANGS picks Tesseract's languages (default "eng"), KIL_OCR_MAX_PAGES bounds the
 pages recognised per file (default 200). In the extraction workers `file_limits` also gives OCR
 its share of the file's time limit and the cache folder.
@@ -24,9 +23,6 @@ from typing import Any, Iterator
 
 from kil_search.extract.ocr_cache import OcrCache
 
-MIN_TEXT_CHARS = 20  # fewer letters and digits than this is a page number or a stamp, not a text layer
-MIN_DRAWING_BYTES = 1000  # an image-less page with this much content draws something (text as outlines)
-MIN_SCAN_PIXELS = 250_000  # a scan of a page, even at 72 dpi, has this many; a logo has far fewer
 RENDER_DPI = 300
 MAX_RENDER_PIXELS = 7000  # longest side of a rendered page (A4 at 300 dpi is 3508): a poster-sized page is scaled down
 DEFAULT_LANGS = "eng"
@@ -95,56 +91,6 @@ def tesseract_command() -> str | None:
     import pytesseract
 
     return shutil.which(pytesseract.pytesseract.tesseract_cmd)
-
-
-def scanned_page_indexes(pages: Any, texts: list[str | None]) -> list[int]:
-    """Return the 0-based indexes of pages with (almost) no text that draw something."""
-    found = []
-    for index, text in enumerate(texts):
-        if text is None or sum(character.isalnum() for character in text) >= MIN_TEXT_CHARS:
-            continue
-        if _draws_something(pages[index]):
-            found.append(index)
-    return found
-
-
-def _draws_something(page: Any) -> bool:
-    """True when a page shows an image or has content long enough to draw text as shapes."""
-    try:
-        if _has_image(page.get("/Resources"), depth=0):
-            return True
-        contents = page.get_contents()
-        return contents is not None and len(contents.get_data()) >= MIN_DRAWING_BYTES
-    except MemoryError:
-        raise
-    except Exception:
-        return False
-
-
-def _has_image(resources: Any, depth: int) -> bool:
-    """True when the resources hold a page-sized image XObject (looking two form levels deep)."""
-    if resources is None or depth > 2:
-        return False
-    resources = resources.get_object()
-    xobjects = resources.get("/XObject")
-    if xobjects is None:
-        return False
-    for reference in xobjects.get_object().values():
-        xobject = reference.get_object()
-        subtype = xobject.get("/Subtype")
-        if subtype == "/Image" and _pixels(xobject) >= MIN_SCAN_PIXELS:
-            return True
-        if subtype == "/Form" and _has_image(xobject.get("/Resources"), depth + 1):
-            return True
-    return False
-
-
-def _pixels(image: Any) -> int:
-    """Return an image XObject's width times height (0 when they are not numbers)."""
-    try:
-        return int(image.get("/Width", 0)) * int(image.get("/Height", 0))
-    except (TypeError, ValueError):
-        return 0
 
 
 def read_scanned_pages(path: Path, data: bytes, pages: Any, indexes: list[int]) -> ScanReading:

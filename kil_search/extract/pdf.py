@@ -16,8 +16,9 @@ from pypdf.errors import DependencyError
 
 from kil_search.errors import ExtractionError
 from kil_search.extract import pdf_content
-from kil_search.extract.ocr import ScanReading, read_scanned_pages, scanned_page_indexes
+from kil_search.extract.ocr import ScanReading, read_scanned_pages
 from kil_search.extract.running_lines import strip_running_lines
+from kil_search.extract.scanned_pages import scanned_page_indexes
 from kil_search.models import Document, OutlineEntry, Page
 
 
