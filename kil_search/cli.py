@@ -109,6 +109,7 @@ def search_command(index, query, page, per_page, as_json, filters, sort, exact) 
         for passage in doc.passages:
             excerpt = str(passage.excerpt_html).replace("<mark>", "[").replace("</mark>", "]")
             label = f"[case study: {passage.case_study}] " if passage.case_study else ""
+            label += "[text recognised from a scan] " if passage.ocr else ""
             click.echo(f"   {'p.' if doc.format == 'pdf' else '§'}{passage.page} {passage.section}: {label}{_unescape(excerpt)}")
 
 

@@ -167,6 +167,12 @@ def test_scanned_report_is_found_on_its_page_in_the_browser_and_the_api(tmp_path
     status = client.get("/api/status").get_json()
     assert (status["ocr_pages"], status["scanned_pages_unread"]) == (1, 0)
     assert "Scanned pages read by OCR</dt><dd>1<" in client.get("/status").get_data(as_text=True)
+    from click.testing import CliRunner
+
+    from kil_search.cli import main
+
+    printed = CliRunner().invoke(main, ["search", "--index", str(settings.index_dir), "greenhouses Pemberton"]).output
+    assert "p.2 : [text recognised from a scan]" in printed
 
 
 @BROWSER_MARKS[0]
