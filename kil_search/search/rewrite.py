@@ -18,6 +18,7 @@ from .glossary import Glossary, stems
 ALTERNATIVE_BOOST = 0.6
 _TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+')
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_CONTRACTION_TAIL = re.compile(r"['’](?:s|re|ve|ll|d)$")  # "what's", "how're", "who'd"
 _CASE_WORDS = re.compile(r"(?i)^case[-‐]?(?:study|studies)$")
 # Words that say how a sentence is built, not what it is about: left out of a query as typed when it
 # has other words ("what are the problems of heat conduction" searches "problems heat conduction").
@@ -92,11 +93,16 @@ def without_function_words(tokens: list[str]) -> list[str]:
     """Leave out plain function words, unless nothing else would be left or an operator needs them."""
     def droppable(index: int) -> bool:
         neighbours = tokens[index - 1:index] + tokens[index + 1:index + 2]
-        return (_is_plain(tokens, index) and tokens[index].lower().strip(".,;:!?") in FUNCTION_WORDS
+        return (_is_plain(tokens, index) and _bare_word(tokens[index]) in FUNCTION_WORDS
                 and not any(token in _OPERATORS for token in neighbours))
 
     kept = [token for index, token in enumerate(tokens) if not droppable(index)]
     return kept if any(_is_plain(kept, index) for index in range(len(kept))) else tokens
+
+
+def _bare_word(token: str) -> str:
+    """Return a token lower-cased without its punctuation or a contraction's tail ("What's" gives "what")."""
+    return _CONTRACTION_TAIL.sub("", token.lower().strip(".,;:!?"))
 
 
 def downweight_alternatives(parsed: wq.Query, keys: set[tuple[str, ...]]) -> wq.Query:
