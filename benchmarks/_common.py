@@ -75,6 +75,54 @@ def write_json(path: str | None, data: dict) -> None:
         print(f"\nwrote {path}")
 
 
+def get_json(url: str, timeout: float = 30) -> dict:
+    """Fetch a URL and decode its JSON body."""
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return json.loads(response.read().decode("utf-8"))
+
+
+def check_search_results(ours_base: str, peer_base: str, index_dir: Path, queries: list[str]) -> dict:
+    """Check that a server under test returned real results, not just fast 200s.
+
+    For every query: the total /api/search reports must equal a single in-process search of the
+    same index; where the peer (FTS5 over the same passages) finds something we must too; and
+    the documents of our first page should share at least one with the peer's top ten.
+    """
+    from urllib.parse import quote
+
+    from kil_search.search import SearchService
+
+    service = SearchService(index_dir)
+    wrong_totals, empty_where_peer_found, overlapping, both_found = [], [], 0, 0
+    for query in queries:
+        expected = service.search(query).total
+        ours = get_json(f"{ours_base}/api/search?q={quote(query)}")
+        peer_ids = {result["id"] for result in get_json(f"{peer_base}/api/search?q={quote(query)}")["results"]}
+        if ours["total"] != expected:
+            wrong_totals.append((query, ours["total"], expected))
+        if peer_ids and not ours["results"]:
+            empty_where_peer_found.append(query)
+        if peer_ids and ours["results"]:
+            both_found += 1
+            overlapping += bool(peer_ids & {result["id"] for result in ours["results"]})
+    service.close()
+    overlap_share = overlapping / both_found if both_found else 0.0
+    return {"queries": len(queries), "wrong_totals": wrong_totals, "empty_where_peer_found": empty_where_peer_found,
+            "overlap_share": round(overlap_share, 3), "found": both_found,
+            "ok": not wrong_totals and not empty_where_peer_found and both_found > 0 and overlap_share >= MIN_TOP_OVERLAP}
+
+
+# Share of queries (where both find something) whose first page shares a document with the peer's top ten.
+MIN_TOP_OVERLAP = 0.8
+
+
+def describe_check(check: dict) -> str:
+    """Say in one line what the result check found."""
+    return (f"{len(check['wrong_totals'])} of {check['queries']} totals differ from an in-process search, "
+            f"{len(check['empty_where_peer_found'])} empty where FTS5 finds something, top-10 overlap with FTS5 on "
+            f"{check['overlap_share']:.0%} of {check['found']} queries (needs {MIN_TOP_OVERLAP:.0%})")
+
+
 def free_port() -> int:
     """Return a loopback port nobody listens on right now."""
     with socket.socket() as probe:
@@ -113,6 +161,21 @@ def running(command: list[str], health_url: str, env: dict | None = None):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def empty_index() -> Path:
+    """Build (once) an index of an empty library: a server over it answers 200 with no results."""
+    empty_corpus, index = OUT_DIR / "empty-corpus", OUT_DIR / "empty-index"
+    empty_corpus.mkdir(parents=True, exist_ok=True)
+    if not index.is_dir():
+        subprocess.run([sys.executable, "-m", "kil_search.cli", "index", "--corpus", str(empty_corpus), "--index", str(index)],
+                       cwd=REPO_ROOT, check=True, capture_output=True)
+    return index
+
+
+def add_sabotage_option(parser, what: str = "serve an empty index (fast 200s with no results)") -> None:
+    """Add --sabotage: make the system under test do wrong work, to show that the PASS lines then fail."""
+    parser.add_argument("--sabotage", action="store_true", help=f"{what}: every target must then FAIL")
 
 
 @contextmanager
@@ -160,3 +223,4 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+

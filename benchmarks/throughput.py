@@ -26,7 +26,8 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from _common import OUT_DIR, fts5_server, load_queries, our_server, print_table, target, write_json
+from _common import (OUT_DIR, add_sabotage_option, check_search_results, describe_check, empty_index, fts5_server,
+                     load_queries, our_server, print_table, target, write_json)
 
 from corpus_gen import build
 
@@ -123,6 +124,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=10, help="seconds of unmeasured load first (both servers)")
     parser.add_argument("--client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
     parser.add_argument("--json")
+    add_sabotage_option(parser)
     args = parser.parse_args()
     corpus = build(args.size)
     paths = [f"/api/search?q={quote(query)}" for query in load_queries()]
@@ -134,7 +136,9 @@ def main() -> None:
     warm = (lambda base: run_wrk(base, paths_file, args.warmup)) if args.client == "wrk" else \
         (lambda base: run_python(base, paths, args.warmup))
     results: dict[str, dict] = {}
-    with our_server(corpus["index"]) as (ours, _), fts5_server(corpus["fts5"]) as (peer, _):
+    served = empty_index() if args.sabotage else corpus["index"]
+    with our_server(served) as (ours, _), fts5_server(corpus["fts5"]) as (peer, _):
+        check = check_search_results(ours, peer, corpus["index"], load_queries())
         bases = {"ours /api/search": ours, "fts5 service": peer}
         for base in bases.values():
             warm(base)  # a fresh worker first reads its arrays, facet table and the queries' postings
@@ -151,11 +155,12 @@ def main() -> None:
     ours, peer = results["ours /api/search"], results["fts5 service"]
     targets: list[dict] = []
     print()
-    target(targets, "requests/s >= half the FTS5 service's", ours["rps"] >= peer["rps"] / 2,
+    target(targets, "results are real (every PASS below requires it)", check["ok"], describe_check(check))
+    target(targets, "requests/s >= half the FTS5 service's", check["ok"] and ours["rps"] >= peer["rps"] / 2,
            f"{ours['rps']:.1f} vs {peer['rps']:.1f} / 2 = {peer['rps'] / 2:.1f}")
-    target(targets, "zero errors under load", ours["errors"] == 0, f"{ours['errors']} errors")
+    target(targets, "zero errors under load", check["ok"] and ours["errors"] == 0, f"{ours['errors']} errors")
     write_json(args.json, {"size": args.size, "seconds": args.seconds, "client": args.client,
-                           "results": results, "targets": targets})
+                           "results": results, "result_check": check, "targets": targets})
 
 
 if __name__ == "__main__":
