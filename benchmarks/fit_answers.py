@@ -29,25 +29,32 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from answers import build_index, load_questions, place_is_right, text_is_right  # noqa: E402
 from squad_qa import SQUAD_FILE, holds_gold, index_articles, load_squad, split_of  # noqa: E402
 
-from kil_search.answer import score_candidates  # noqa: E402
+from kil_search.answer.answer import candidate_rows  # noqa: E402
 from kil_search.answer.features import FEATURES  # noqa: E402
-from kil_search.answer.model import CONFIDENCE_FEATURES, WEIGHTS_FILE, Linear, Model, confidence_features, write_model  # noqa: E402
+from kil_search.answer.model import (CONFIDENCE_FEATURES, COVERAGE_FEATURES, WEIGHTS_FILE, Linear, Model,  # noqa: E402
+                                     confidence_features, coverage_features, write_model)
 
 DEV_SET = REPO / "benchmarks" / "answers-dev.toml"
 PENALTY = 0.01  # the sentence scorer's L2 penalty (features standardised)
 CONFIDENCE_PENALTY = 1.0  # the confidence model's
 MAX_SILENT_ON_ANSWERABLE = 0.08  # leaves room under issue 15's 0.10 for the split not fitted on
 DEV_WEIGHT = 3.0  # a development question counts as this many SQuAD questions: the library is what we serve
+CONFIDENCE_DEV_WEIGHT = 40.0  # ... in the coverage model, where our off-topic unanswerable questions must be learnt
 
 
 @dataclass
 class Asked:
     """One question of the fitting data: where from, whether answerable, its candidates and which are right."""
 
-    source: str  # "squad" or "dev"
+    source: str  # "squad", "dev" or "away" (a SQuAD question over an index without its article)
     answerable: bool
     rows: np.ndarray
     right: np.ndarray
+
+    @property
+    def covered(self) -> bool:
+        """True when the library speaks of what is asked (SQuAD's unanswerable questions are about their article)."""
+        return self.source == "squad" or (self.source == "dev" and self.answerable)
 
 
 def squad_questions(path: Path) -> list[Asked]:
@@ -58,10 +65,29 @@ def squad_questions(path: Path) -> list[Asked]:
     with tempfile.TemporaryDirectory() as scratch:
         service = index_articles(Path(scratch), articles)
         for question in fit:
-            scored = score_candidates(service, question.text)
-            right = np.asarray([holds_gold(unit.text, question.answers) for unit in scored.units], bool)
-            asked.append(Asked("squad", question.answerable, scored.rows, right))
+            _, _, units, rows = candidate_rows(service, question.text)
+            right = np.asarray([holds_gold(unit.text, question.answers) for unit in units], bool)
+            asked.append(Asked("squad", question.answerable, rows, right))
     print(f"SQuAD fit split: {len(fit)} questions ({sum(q.answerable for q in fit)} answerable)")
+    return asked
+
+
+def away_questions(path: Path) -> list[Asked]:
+    """Return the SQuAD fit split's questions on odd-numbered articles, asked over an index of the even-numbered ones.
+
+    They are off-topic questions as ours are: the library holds nothing on what they ask. Only the coverage
+    model and the trade-off curve read them.
+    """
+    articles, questions = load_squad(path)
+    kept = [article for number, article in enumerate(articles) if number % 2 == 0]
+    away = [question for question in questions if split_of(question.id) == "fit" and question.article % 2 == 1]
+    asked = []
+    with tempfile.TemporaryDirectory() as scratch:
+        service = index_articles(Path(scratch), kept)
+        for question in away:
+            _, _, units, rows = candidate_rows(service, question.text)
+            asked.append(Asked("away", False, rows, np.zeros(len(units), bool)))
+    print(f"off-topic: {len(asked)} SQuAD fit questions over the {len(kept)} articles they are not about")
     return asked
 
 
@@ -71,11 +97,11 @@ def dev_questions() -> list[Asked]:
     with tempfile.TemporaryDirectory() as scratch:
         service = build_index(REPO / "corpus", Path(scratch) / "index")
         for question in load_questions(DEV_SET):
-            scored = score_candidates(service, question.q)
+            _, _, units, rows = candidate_rows(service, question.q)
             right = np.asarray([not question.none and text_is_right(unit.text, question)
                                 and place_is_right(unit.page.fields["doc_id"], int(unit.page.fields.get("page", 0)), question)
-                                for unit in scored.units], bool)
-            asked.append(Asked("dev", not question.none, scored.rows, right))
+                                for unit in units], bool)
+            asked.append(Asked("dev", not question.none, rows, right))
     print(f"development set: {len(asked)} questions ({sum(item.answerable for item in asked)} answerable)")
     return asked
 
@@ -139,47 +165,100 @@ def _logistic(rows: np.ndarray, labels: np.ndarray, sample_weights: np.ndarray, 
 
 
 def fit_confidence(asked: list[Asked], scorer: Linear) -> Linear:
-    """Return the confidence model: a logistic regression of "the best-scored candidate is right" on the question's figures."""
+    """Return the confidence model: a logistic regression of "the best-scored candidate is right" on the question's figures.
+
+    It reads the questions the library speaks of (SQuAD's, and our answerable ones, each weighing DEV_WEIGHT).
+    """
     rows, labels, weights = [], [], []
     for item in asked:
-        if not len(item.rows):
+        if not len(item.rows) or not item.covered:
             continue
         scores = scorer.logits(item.rows)
         rows.append(confidence_features(item.rows, scores))
         labels.append(float(item.right[int(np.argmax(scores))]))
         weights.append(DEV_WEIGHT if item.source == "dev" else 1.0)
-    rows = np.asarray(rows)
+    return _fitted_logistic(np.asarray(rows), np.asarray(labels), np.asarray(weights))
+
+
+def fit_coverage(asked: list[Asked]) -> Linear:
+    """Return the coverage model: a logistic regression of "the library speaks of this" on what the pages hold of it.
+
+    Our development questions weigh CONFIDENCE_DEV_WEIGHT each: the off-topic kind we must learn is theirs.
+    """
+    rows, labels, weights = [], [], []
+    for item in asked:
+        if len(item.rows):
+            rows.append(coverage_features(item.rows))
+            labels.append(float(item.covered))
+            weights.append(CONFIDENCE_DEV_WEIGHT if item.source == "dev" else 1.0)
+    return _fitted_logistic(np.asarray(rows), np.asarray(labels), np.asarray(weights))
+
+
+def _fitted_logistic(rows: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> Linear:
+    """Return a standardised, penalised logistic regression as a Linear model."""
     mean, scale = standardise(rows)
-    coefficients, bias = _logistic((rows - mean) / scale, np.asarray(labels), np.asarray(weights), CONFIDENCE_PENALTY)
+    coefficients, bias = _logistic((rows - mean) / scale, labels, weights, CONFIDENCE_PENALTY)
     return Linear(mean, scale, coefficients, bias)
 
 
-def choose_threshold(asked: list[Asked], scorer: Linear, confidence: Linear) -> float:
-    """Return the confidence threshold from the SQuAD fit split's trade-off curve (see the module docstring)."""
-    model = Model(scorer, confidence, 0.0)
-    tops = []
+def outcomes(asked: list[Asked], model: Model) -> list[tuple[str, bool, float, float, bool]]:
+    """Return (source, answerable, sureness, coverage, best-scored candidate is right) for every question."""
+    found = []
     for item in asked:
-        if item.source != "squad":
-            continue
-        scores = scorer.logits(item.rows) if len(item.rows) else np.zeros(0)
+        scores = model.scores(item.rows)
         right = bool(len(scores)) and bool(item.right[int(np.argmax(scores))])
-        tops.append((item.answerable, model.sureness(item.rows, scores), right))
-    answerable = [top for top in tops if top[0]]
-    unanswerable = [top for top in tops if not top[0]]
-    best_cut, best_right = 0.0, -1.0
-    print("threshold  holds gold  no answer (answerable)  no answer (unanswerable)  right overall")
-    for cut in np.round(np.arange(0.0, 0.801, 0.01), 2):
-        silent = sum(top[1] < cut for top in answerable) / len(answerable)
-        holds = sum(top[1] >= cut and top[2] for top in answerable) / len(answerable)
-        unanswerable_silent = sum(top[1] < cut for top in unanswerable) / max(1, len(unanswerable))
-        right = (holds * len(answerable) + unanswerable_silent * len(unanswerable)) / len(tops)
-        if round(cut * 100) % 5 == 0:
-            print(f"{cut:9.2f}  {holds:10.3f}  {silent:22.3f}  {unanswerable_silent:24.3f}  {right:13.3f}")
-        if silent <= MAX_SILENT_ON_ANSWERABLE and right > best_right:
-            best_cut, best_right = float(cut), right
-    print(f"chosen threshold {best_cut:.2f} (most questions right with no answer on at most "
-          f"{MAX_SILENT_ON_ANSWERABLE:.0%} of answerable ones)")
-    return best_cut
+        found.append((item.source, item.answerable, model.sureness(item.rows, scores), model.covered(item.rows), right))
+    return found
+
+
+def trade_off(tops: list[tuple[str, bool, float, float, bool]], cut: float, coverage_cut: float) -> dict[str, float]:
+    """Return, at one pair of thresholds, each source's share right when answerable and silent when answerable or not."""
+    figures = {}
+    for source in ("squad", "dev", "away"):
+        answerable = [top for top in tops if top[0] == source and top[1]]
+        unanswerable = [top for top in tops if top[0] == source and not top[1]]
+        said = lambda top: top[2] >= cut and top[3] >= coverage_cut  # noqa: E731
+        figures[f"{source}_right"] = sum(said(top) and top[4] for top in answerable) / max(1, len(answerable))
+        figures[f"{source}_silent"] = sum(not said(top) for top in answerable) / max(1, len(answerable))
+        figures[f"{source}_honest"] = sum(not said(top) for top in unanswerable) / max(1, len(unanswerable))
+        figures[f"{source}_count"] = float(len(answerable) + len(unanswerable))
+        figures[f"{source}_all"] = (figures[f"{source}_right"] * len(answerable)
+                                    + figures[f"{source}_honest"] * len(unanswerable)) / max(1, len(answerable) + len(unanswerable))
+    return figures
+
+
+def choose_thresholds(asked: list[Asked], scorer: Linear, confidence: Linear, coverage: Linear) -> tuple[float, float]:
+    """Return the (confidence, coverage) thresholds from the fit data's trade-off curve (see the module docstring).
+
+    "Right overall" counts SQuAD fit questions, off-topic ones and development questions (each weighing
+    DEV_WEIGHT) that come out right: answered with a right sentence, or unanswerable and not answered. Every
+    pair on a grid is tried; the curve printed is the coverage threshold's at the chosen confidence threshold.
+    """
+    tops = outcomes(asked, Model(scorer, confidence, coverage, 0.0))
+    best, best_right = (0.0, 0.0), -1.0
+    for cut in np.round(np.arange(0.0, 0.401, 0.01), 2):
+        for coverage_cut in np.round(np.arange(0.0, 0.951, 0.025), 3):
+            f = trade_off(tops, cut, coverage_cut)
+            right = _right_overall(f)
+            if f["squad_silent"] <= MAX_SILENT_ON_ANSWERABLE and f["dev_silent"] <= MAX_SILENT_ON_ANSWERABLE and right > best_right:
+                best, best_right = (float(cut), float(coverage_cut)), right
+    print(f"at confidence threshold {best[0]:.2f}:")
+    print("           SQuAD fit split                      | development set                      | off-topic")
+    print("coverage   right  silent(ans.)  silent(unans.) | right  silent(ans.)  silent(unans.) | silent | right overall")
+    for coverage_cut in np.round(np.arange(0.0, 0.951, 0.05), 2):
+        f = trade_off(tops, best[0], coverage_cut)
+        print(f"{coverage_cut:8.2f}  {f['squad_right']:6.3f}  {f['squad_silent']:12.3f}  {f['squad_honest']:14.3f} | "
+              f"{f['dev_right']:5.3f}  {f['dev_silent']:12.3f}  {f['dev_honest']:14.3f} | {f['away_honest']:6.3f} | "
+              f"{_right_overall(f):13.3f}")
+    print(f"chosen thresholds: confidence {best[0]:.2f}, coverage {best[1]:.3f} (most questions right with no answer on "
+          f"at most {MAX_SILENT_ON_ANSWERABLE:.0%} of either source's answerable ones)")
+    return best
+
+
+def _right_overall(figures: dict[str, float]) -> float:
+    """Return the weighted share of fit questions that come out right."""
+    weights = {"squad": figures["squad_count"], "dev": DEV_WEIGHT * figures["dev_count"], "away": figures["away_count"]}
+    return sum(figures[f"{source}_all"] * weight for source, weight in weights.items()) / sum(weights.values())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--squad", type=Path, default=SQUAD_FILE)
     parser.add_argument("--write", action="store_true", help=f"write {WEIGHTS_FILE.relative_to(REPO)}")
     args = parser.parse_args(argv)
-    asked = squad_questions(args.squad) + dev_questions()
+    asked = squad_questions(args.squad) + dev_questions() + away_questions(args.squad)
     ranked = [item for item in asked if item.answerable and len(item.rows)]
     rows = np.vstack([item.rows for item in ranked])
     labels = np.concatenate([item.right for item in ranked]).astype(float)
@@ -203,9 +282,13 @@ def main(argv: list[str] | None = None) -> int:
     print("confidence model: weight per standard deviation:")
     for name, weight in sorted(zip(CONFIDENCE_FEATURES, confidence.weights), key=lambda item: -abs(item[1])):
         print(f"  {name:18} {weight:+.3f}")
-    threshold = choose_threshold(asked, scorer, confidence)
+    coverage = fit_coverage(asked)
+    print("coverage model: weight per standard deviation:")
+    for name, weight in sorted(zip(COVERAGE_FEATURES, coverage.weights), key=lambda item: -abs(item[1])):
+        print(f"  {name:18} {weight:+.3f}")
+    threshold, coverage_threshold = choose_thresholds(asked, scorer, confidence, coverage)
     if args.write:
-        write_model(WEIGHTS_FILE, Model(scorer, confidence, threshold),
+        write_model(WEIGHTS_FILE, Model(scorer, confidence, coverage, threshold, coverage_threshold),
                     {"by": "benchmarks/fit_answers.py", "sentence_rows": int(len(labels)), "questions": len(asked),
                      "loss": "listwise softmax, then Platt scaling", "penalty": PENALTY,
                      "confidence_penalty": CONFIDENCE_PENALTY, "dev_weight": DEV_WEIGHT})

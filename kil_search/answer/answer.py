@@ -14,7 +14,7 @@ from ..search.results import file_url, passage_url
 from .candidates import Page, Unit, retrieve, units_of
 from .card import Answer, AnswerResult, RelevantPassage
 from .facts import fact_answer
-from .features import features, matrix, question_weights
+from .features import features, matrix, question_weights, retrieval_figures
 from .model import load_model
 from .question import Question, analyse_question
 from .words import stems
@@ -33,7 +33,7 @@ class Scored:
     units: list[Unit]
     rows: np.ndarray
     scores: np.ndarray  # the model's score of each candidate
-    confidence: float  # the probability that the best-scored candidate is right
+    confidence: float  # the probability that the best-scored candidate is right; 0 when the library seems not to cover the question
 
 
 def answer_question(service, question: str, threshold: float | None = None,
@@ -72,22 +72,30 @@ def answer_question(service, question: str, threshold: float | None = None,
 
 def score_candidates(service, text: str, filters: Mapping[str, Iterable[str]] | None = None) -> Scored:
     """Read the question, find its pages, and score every sentence on them with the fitted model."""
+    question, hits, units, array = candidate_rows(service, text, filters)
+    model = load_model()
+    scores = model.scores(array)
+    covered = model.covered(array) >= model.coverage_threshold
+    return Scored(question, hits, units, array, scores, model.sureness(array, scores) if covered else 0.0)
+
+
+def candidate_rows(service, text: str, filters: Mapping[str, Iterable[str]] | None = None
+                   ) -> tuple[Question, list[dict], list[Unit], np.ndarray]:
+    """Read the question, find its pages, and return every sentence on them with its feature row (no model needed)."""
     question = analyse_question(text)
     pages, hits = retrieve(service, question, filters)
     rarity = service.term_rarity(question.search_terms) if pages else {}
     weights = question_weights(question, rarity)
     unknown = _unknown_share(service, weights) if pages else 0.0
     units, rows = [], []
-    for page in pages:
-        page_stems = frozenset(stems(page.text))
+    page_stems = [frozenset(stems(page.text)) for page in pages]
+    found = retrieval_figures(weights, set().union(*page_stems), hits[0]["score"] if hits else 0.0)
+    for page, on_page in zip(pages, page_stems):
         title = page.fields.get("title", "")
         for unit in units_of(page):
             units.append(unit)
-            rows.append(features(question, weights, unknown, unit, page_stems, title))
-    array = matrix(rows)
-    model = load_model()
-    scores = model.scores(array)
-    return Scored(question, hits, units, array, scores, model.sureness(array, scores))
+            rows.append(features(question, weights, unknown, unit, on_page, title, found))
+    return question, hits, units, matrix(rows)
 
 
 def _unknown_share(service, weights: dict[str, float]) -> float:

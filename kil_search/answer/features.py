@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -38,6 +39,8 @@ FEATURES = (
     "list_asked",  # a whole list, for a question asking for several things ("what are the five ...")
     "list_unasked",  # a whole list, for any other question
     "first_on_page",  # the first unit of the page
+    "off_pages",  # the rarest question word on none of the retrieved pages, against the rarest of all (same for every candidate)
+    "strength",  # the best passage's retrieval score per unit of the question's total weight (same for every candidate)
 )
 
 
@@ -47,7 +50,7 @@ def question_weights(question: Question, rarity: dict[str, float]) -> dict[str, 
 
 
 def features(question: Question, weights: dict[str, float], unknown: float, unit: Unit, page_stems: frozenset[str],
-             title: str) -> list[float]:
+             title: str, found: Found) -> list[float]:
     """Return the candidate's feature vector in FEATURES order."""
     total = sum(weights.values()) or 1.0
     own = stems(unit.text)
@@ -80,7 +83,26 @@ def features(question: Question, weights: dict[str, float], unknown: float, unit
         1.0 if is_list(unit) and question.wants_list else 0.0,
         1.0 if is_list(unit) and not question.wants_list else 0.0,
         1.0 if unit.position == 0 else 0.0,
+        found.off_pages,
+        found.strength,
     ]
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the retrieval as a whole says of the question: are its rarest words there at all, and how strongly."""
+
+    off_pages: float
+    strength: float
+
+
+def retrieval_figures(weights: dict[str, float], pages_stems: set[str], best_score: float) -> Found:
+    """Return the question-wide figures: the rarest word missing from every page, and the best score per weight."""
+    if not weights:
+        return Found(0.0, 0.0)
+    rarest = max(weights.values())
+    missing = max((weight for term, weight in weights.items() if term not in pages_stems), default=0.0)
+    return Found(missing / rarest, min(3.0, best_score / sum(weights.values())))
 
 
 def matrix(rows: list[list[float]]) -> np.ndarray:
