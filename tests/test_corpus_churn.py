@@ -373,11 +373,11 @@ def test_what_users_see_after_every_change_is_what_a_fresh_build_shows(tmp_path)
                 change = action(library, servers)
             counts[action.__name__] = counts.get(action.__name__, 0) + 1
             history.append(change)
-            incremental_seconds += index(corpus, live_index)["seconds"]
-            index(corpus, fresh_index, "--rebuild")
-            time.sleep(REFRESH_WAIT)
             where = f"seed {SEED}, step {step} ({change}); changes so far: {history}"
             try:
+                incremental_seconds += index(corpus, live_index)["seconds"]
+                index(corpus, fresh_index, "--rebuild")
+                time.sleep(REFRESH_WAIT)
                 routes += every_route_answers(live, rng.choice(library.files()) if library.files() else None)
                 live_view, fresh_view = what_users_see(live, library), what_users_see(fresh, library)
             except AssertionError as error:
