@@ -39,6 +39,7 @@ FEATURES = (
     "list_asked",  # a whole list, for a question asking for several things ("what are the five ...")
     "list_unasked",  # a whole list, for any other question
     "first_on_page",  # the first unit of the page
+    "bm25",  # the sentence's own BM25 score against the question's words (rarity-weighted, saturating, length-normalised)
     "off_pages",  # the rarest question word on none of the retrieved pages, against the rarest of all (same for every candidate)
     "strength",  # the best passage's retrieval score per unit of the question's total weight (same for every candidate)
 )
@@ -83,6 +84,7 @@ def features(question: Question, weights: dict[str, float], unknown: float, unit
         1.0 if is_list(unit) and question.wants_list else 0.0,
         1.0 if is_list(unit) and not question.wants_list else 0.0,
         1.0 if unit.position == 0 else 0.0,
+        _bm25(weights, own, total),
         found.off_pages,
         found.strength,
     ]
@@ -121,6 +123,17 @@ def _bigrams(question: Question, own: tuple[str, ...]) -> float:
         positions.setdefault(word, []).append(place)
     together = sum(1 for a, b in pairs if any(0 < abs(q - p) <= 2 for p in positions.get(a, ()) for q in positions.get(b, ())))
     return together / len(pairs)
+
+
+def _bm25(weights: dict[str, float], own: tuple[str, ...], total: float, k1: float = 1.2, b: float = 0.75,
+          usual: float = 25.0) -> float:
+    """Return the sentence's BM25 score for the question's words over their total weight (a sentence of usual length)."""
+    counts: dict[str, int] = {}
+    for word in own:
+        if word in weights:
+            counts[word] = counts.get(word, 0) + 1
+    norm = k1 * (1 - b + b * len(own) / usual)
+    return sum(weights[term] * count * (k1 + 1) / (count + norm) for term, count in counts.items()) / total
 
 
 def _closeness(own: tuple[str, ...], matched: set[str]) -> float:
