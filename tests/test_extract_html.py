@@ -183,3 +183,48 @@ def test_normalise_date(raw, expected):
 def test_extract_file_dispatches_htm(tmp_path):
     path = make_html(tmp_path / "PAGE.HTM", title="Libraries", body_html="<p>Opening hours.</p>")
     assert extract_file(path).format == "html"
+
+
+LONG_STORY = "".join(
+    f"<p>Paragraph {n} of the report explains how the council moved its grants to local community groups, "
+    f"what it cost, and which services improved for residents over the following year.</p>"
+    for n in range(1, 9)
+)
+
+
+def test_long_article_drops_related_links_and_comment_counts(tmp_path):
+    body = (
+        f"<article><h1>Grants moved to community groups</h1>{LONG_STORY}</article>"
+        '<div class="related-articles"><h2>Related articles</h2><ul><li><a href="/a">Bin strike ends</a></li>'
+        '<li><a href="/b">Library hours change</a></li></ul></div>'
+        '<div class="comment-count">42 comments</div>'
+    )
+    document = extract_html(make_html(tmp_path / "story.html", title="Grants", body_html=body))
+    text = full_text(document)
+    assert "Paragraph 8 of the report" in text
+    assert "Bin strike ends" not in text and "42 comments" not in text
+    assert document.warnings == []
+
+
+def test_section_whose_id_starts_like_a_menu_is_kept(tmp_path):
+    body = (
+        f"<h1>Publications</h1>{LONG_STORY}"
+        '<section id="navigating-the-storm"><h3>Navigating the Storm</h3>'
+        "<p>How community organisations came through the pandemic, and what it cost them: a survey of 247 "
+        "organisations with thirty interviews, finding thinner reserves and exhausted staff.</p></section>"
+    )
+    document = extract_html(make_html(tmp_path / "resources.html", title="Publications", body_html=body))
+    assert "Navigating the Storm" in [page.section for page in document.pages]
+    assert "survey of 247 organisations" in full_text(document)
+
+
+def test_short_page_is_read_by_our_rules_and_says_so(tmp_path):
+    document = extract_html(make_html(tmp_path / "p.html", title="Bins", body_html="<p>Bins go out on Monday.</p>"))
+    assert full_text(document) == "Bins go out on Monday."
+    assert document.warnings and "our own rules" in document.warnings[0]
+
+
+def test_page_of_headings_only_keeps_its_headings(tmp_path):
+    body = "<h2>Test Case 1</h2><img src='a.png'><h2>Test Case 2</h2><img src='b.png'>"
+    document = extract_html(make_html(tmp_path / "p.html", title="Images", body_html=body, chrome=False))
+    assert full_text(document) == "Test Case 1\nTest Case 2"
