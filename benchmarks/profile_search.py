@@ -1,6 +1,7 @@
 """Profile the in-process query path with pyinstrument over the benchmark queries.
 
     python benchmarks/profile_search.py --size 50000 [--html profile.html]
+    python benchmarks/profile_search.py --size 0      # the 96 real reports of ../shared/testdata/realpdfs
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 from _common import load_queries
 
 from corpus_gen import build
+from realpdfs_corpus import build_real
 
 from kil_search.search import SearchService
 
@@ -19,10 +21,10 @@ def main() -> None:
     from pyinstrument import Profiler
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", type=int, default=50000)
+    parser.add_argument("--size", type=int, default=50000, help="passages of generated text; 0: the real reports")
     parser.add_argument("--html", help="also write pyinstrument's HTML view here")
     args = parser.parse_args()
-    service = SearchService(build(args.size)["index"])
+    service = SearchService((build_real() if args.size == 0 else build(args.size))["index"])
     queries = load_queries()
     for query in queries:
         service.search(query)
