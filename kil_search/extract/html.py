@@ -54,9 +54,14 @@ def _pick_title(theirs: str, ours: str, site_name: str) -> str:
 
 
 def _merge_metadata(theirs: dict, ours: dict) -> dict:
-    """Take description, published date and canonical URL from trafilatura, each falling back to ours."""
+    """Take published date and canonical URL from trafilatura, falling back to ours; the description as written.
+
+    trafilatura strips anything tag-like out of a description ("Lead <script>..." loses its text), so
+    the page's own <meta> description comes first and trafilatura's only fills a gap.
+    """
     merged = dict(ours)
-    for key in ("description", "published", "canonical_url"):
+    for key in ("published", "canonical_url"):
         if theirs.get(key):
             merged[key] = theirs[key]
+    merged.setdefault("description", theirs.get("description", ""))
     return {key: value for key, value in merged.items() if value}
