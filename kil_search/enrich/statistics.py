@@ -1,0 +1,142 @@
+"""Find the figures in a text: money, percentages, ratios, multipliers, durations and counts of things.
+
+Each figure keeps the words as written ("£1.5m"), a parsed number (1500000), its unit, its kind and
+the sentence it stands in, with the figure's character span inside that sentence so a page can mark it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "mn": 1e6, "bn": 1e9, "billion": 1e9}
+CURRENCIES = {"£": "GBP", "$": "USD", "€": "EUR"}
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "twenty": 20, "hundred": 100}
+APPROXIMATE_WORDS = ("about", "around", "approximately", "approx.", "roughly", "nearly", "almost", "some", "over",
+                     "more than", "up to", "c.", "circa", "an estimated", "estimated")
+DURATION_UNITS = ("year", "month", "week", "day", "hour")
+# Words after a number that are not "things counted": units handled elsewhere, months, page references.
+NOT_COUNTED = {"per", "percent", "pages", "page", "p", "pp", "am", "pm", "and", "or", "to", "of", "the", "a", "in",
+               "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december", "x", "times", "million", "billion", "thousand", "m", "bn", "k", "mn"}
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = r"(?:\s?(?:bn|mn|m|k)\b|\s(?:billion|million|thousand)\b)?"
+_DASH = r"\s?(?:-|–|—|to)\s?"
+_SIGN = r"(?:[-−–](?=[£$€\d]))?"
+PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("money", re.compile(rf"{_SIGN}[£$€]\s?(?:{_NUMBER}){_SCALE}(?:{_DASH}[£$€]?\s?(?:{_NUMBER}){_SCALE})?", re.I)),
+    ("percentage", re.compile(rf"{_SIGN}(?<![\w.])(?:{_NUMBER})(?:{_DASH}(?:{_NUMBER}))?\s?(?:%|per\s?cent\b|percent\b)", re.I)),
+    ("ratio", re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|\d+) in (?:two|three|four|five|six|seven"
+                         r"|eight|nine|ten|twenty|a hundred|\d+)\b", re.I)),
+    ("multiplier", re.compile(rf"(?<![\w.])(?:{_NUMBER})\s?(?:x|times)\b(?! as)", re.I)),
+    ("duration", re.compile(rf"(?<![\w.£$€])(?:{_NUMBER})(?:{_DASH}(?:{_NUMBER}))?[\s-](?:{'|'.join(DURATION_UNITS)})s?\b", re.I)),
+    ("count", re.compile(rf"(?<![\w.£$€,-])(?:{_NUMBER})\s(?P<thing>[a-z][a-z-]+)", re.I)),
+]
+MULTIPLIER_NAMES = re.compile(r"\b(?:LM3|SROI|ROI|multiplier|return)\b[^.]{0,30}$", re.I)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(£$€\d])|\n{2,}")
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """A figure found in a text, with the sentence it stands in."""
+
+    value: str
+    number: float
+    unit: str
+    kind: str
+    sentence: str
+    start: int  # the value's span inside the sentence
+    end: int
+    approximate: bool = False
+
+    def to_json(self) -> dict:
+        """Return the figure's own fields as JSON (the document's come from the caller)."""
+        number = int(self.number) if float(self.number).is_integer() else round(self.number, 4)
+        return {"value": self.value, "number": number, "unit": self.unit, "kind": self.kind, "sentence": self.sentence,
+                "approximate": self.approximate}
+
+
+def find_statistics(text: str) -> list[Statistic]:
+    """Return the figures of a text in reading order, one per span (money wins over a count of the same digits)."""
+    found: list[Statistic] = []
+    for sentence in split_sentences(text):
+        taken: list[tuple[int, int]] = []
+        for kind, pattern in PATTERNS:
+            for match in pattern.finditer(sentence):
+                start, end = match.span()
+                if any(start < other_end and other_start < end for other_start, other_end in taken):
+                    continue
+                figure = _figure(kind, match, sentence)
+                if figure is not None:
+                    taken.append((start, end))
+                    found.append(figure)
+    return _in_order(found)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences (a table row or line broken by blank lines counts as one)."""
+    flat = re.sub(r"[ \t]+", " ", text)
+    return [part.strip().replace("\n", " ") for part in SENTENCE_END.split(flat) if part and part.strip()]
+
+
+def _in_order(found: list[Statistic]) -> list[Statistic]:
+    """Return figures grouped by sentence (kept in reading order) and by position within it."""
+    order = {sentence: index for index, sentence in enumerate(dict.fromkeys(figure.sentence for figure in found))}
+    return sorted(found, key=lambda figure: (order[figure.sentence], figure.start))
+
+
+def _figure(kind: str, match: re.Match, sentence: str) -> Statistic | None:
+    """Build a Statistic from a match, or None when the match is not a figure worth listing."""
+    value = match.group(0).strip()
+    start, end = match.start(), match.start() + len(value)
+    approximate = _approximate(sentence[:start])
+    if kind == "money":
+        number = _first_number(value)
+        unit = CURRENCIES.get(value.lstrip("-−– ")[0], "")
+        if MULTIPLIER_NAMES.search(sentence[:start]) and number < 100:
+            kind = "multiplier"
+        return Statistic(value, number, unit, kind, sentence, start, end, approximate)
+    if kind == "percentage":
+        return Statistic(value, _first_number(value), "%", kind, sentence, start, end, approximate)
+    if kind == "ratio":
+        top, bottom = value.lower().split(" in ")
+        share = _word_number(top) / max(1, _word_number(bottom.replace("a hundred", "hundred")))
+        return Statistic(value, share, "ratio", kind, sentence, start, end, approximate)
+    if kind == "multiplier":
+        return Statistic(value, _first_number(value), "times", kind, sentence, start, end, approximate)
+    if kind == "duration":
+        unit = next(name for name in DURATION_UNITS if name in value.lower()) + "s"
+        return Statistic(value, _first_number(value), unit, kind, sentence, start, end, approximate)
+    thing = match.group("thing").lower()
+    number = _first_number(value)
+    if thing in NOT_COUNTED or (1900 <= number <= 2100 and "," not in value and "." not in value):
+        return None  # a year, a date or a unit is not a count of things
+    return Statistic(value, number, thing, kind, sentence, start, end, approximate)
+
+
+def _first_number(value: str) -> float:
+    """Parse the first number of a value, scaled by its suffix and signed when it starts with a minus."""
+    match = re.search(rf"({_NUMBER})(?:\s?(bn|mn|m|k)\b|\s(billion|million|thousand)\b)?", value, re.I)
+    if match is None:
+        return 0.0
+    number = float(match.group(1).replace(",", ""))
+    scale = (match.group(2) or match.group(3) or "").lower()
+    if not scale:  # "£2–3m": the scale written after the range's second number counts for the first too
+        tail = re.search(r"(bn|mn|m|k|billion|million|thousand)\b\s*$", value, re.I)
+        scale = tail.group(1).lower() if tail and re.search(_DASH, value) else ""
+    number *= SCALES.get(scale, 1.0)
+    return -number if value[:1] in "-−–" else number
+
+
+def _word_number(word: str) -> float:
+    """Return the value of a small number written as digits or a word."""
+    word = word.strip()
+    return float(word) if word.isdigit() else float(WORD_NUMBERS.get(word, 0))
+
+
+def _approximate(before: str) -> bool:
+    """True when the words just before a figure hedge it ("about", "over", "nearly")."""
+    tail = before.lower().rstrip()[-16:]
+    return any(tail.endswith(word) for word in APPROXIMATE_WORDS)
