@@ -7,6 +7,7 @@ from flask import Blueprint, current_app
 from ..errors import IndexMissingError
 from ..answer import answer_question
 from .common import exact_arg, filter_args, find_document, int_arg, query_arg, search_service, sort_arg
+from . import inside
 from .documents import document_view
 
 blueprint = Blueprint("api", __name__)
@@ -15,6 +16,8 @@ blueprint = Blueprint("api", __name__)
 @blueprint.get("/api/search")
 def search():
     """Return a page of results, facet counts, suggestions and the terms also searched, as JSON."""
+    if inside.wanted():
+        return inside.inside_json()
     settings = current_app.config["SETTINGS"]
     page = int_arg("page", 1, 1, 1000)
     per_page = int_arg("per_page", settings.per_page, 1, settings.max_per_page)

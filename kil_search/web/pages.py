@@ -8,6 +8,7 @@ from ..errors import IndexMissingError
 from ..answer import answer_question, looks_like_question
 from .security import STORED_HTML_POLICY, STORED_PDF_POLICY
 from .common import corpus_file, exact_arg, filter_args, find_document, int_arg, query_arg, search_service, sort_arg
+from . import inside
 from .documents import document_view
 from .links import SearchLinks
 
@@ -38,6 +39,8 @@ def ask():
 
 def _results_page(always_answer: bool):
     """Render results with facets beside them and, on the first page, the answer card above them."""
+    if inside.wanted():
+        return inside.inside_page()
     text, filters = query_arg(), filter_args()
     if not text and not filters:
         return render_template("home.html", documents=None, empty_query=True)
