@@ -263,3 +263,19 @@ def test_post_office_response_page_nine_is_found_by_a_phrase_read_off_its_image(
     result = client.get('/api/search?q="consult Sir Ross Cranston"').get_json()["results"][0]
     assert result["id"] == POST_OFFICE.name
     assert result["passages"][0]["page"] == 9 and result["passages"][0]["ocr"] is True
+
+
+def test_answers_drawn_from_a_scan_say_so(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    mixed_pdf(corpus / "allotments.pdf")
+    settings = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", jobs=1, extract_timeout=60)
+    run_index(settings)
+    client = create_app({"corpus_dir": corpus, "index_dir": settings.index_dir, "TESTING": True}).test_client()
+    data = client.get("/api/ask", query_string={"q": "What did the allotment committee agree to buy?"}).get_json()
+    shown = ([data["answer"]] if data["answer"] else []) + data["passages"]
+    from_scan = [card for card in shown if card["page"] == 2]
+    assert from_scan and all(card["ocr"] is True for card in from_scan)
+    assert all(card["ocr"] is False for card in shown if card["page"] != 2)
+    page = client.get("/ask", query_string={"q": "What did the allotment committee agree to buy?"}).get_data(as_text=True)
+    assert "Text recognised from a scan" in page

@@ -111,7 +111,8 @@ def _answer(service, unit: Unit, probability: float, terms: frozenset[str]) -> A
     section = next((heading for heading in unit.headings if heading != "§"), "") or _section_in_effect(service, unit.page)
     return Answer(text=unit.text, before=unit.before, after=unit.after, document=document_summary(fields),
                   format=doc_format, page=page, section=section,
-                  url=answer_url(doc_id, doc_format, page, _link_words(unit.text, terms)), score=probability, terms=terms)
+                  url=answer_url(doc_id, doc_format, page, _link_words(unit.text, terms)), score=probability, terms=terms,
+                  ocr=bool(fields.get("ocr")))
 
 
 def _section_in_effect(service, page: Page) -> str:
@@ -160,7 +161,7 @@ def _relevant_passages(hits: list[dict], terms: frozenset[str]) -> list[Relevant
         passages.append(RelevantPassage(
             document=document_summary(hit), format=hit.get("format", ""), page=key[1], section=hit.get("section", ""),
             excerpt_html=make_excerpt(hit.get("text", ""), terms),
-            url=passage_url(hit["doc_id"], hit.get("format", ""), key[1]),
+            url=passage_url(hit["doc_id"], hit.get("format", ""), key[1]), ocr=bool(hit.get("ocr")),
         ))
         if len(passages) >= SHOWN_PASSAGES:
             break

@@ -23,6 +23,7 @@ class Answer:
     url: str
     score: float
     terms: frozenset[str] = frozenset()
+    ocr: bool = False  # the sentence was read by OCR from a scanned page
 
     @property
     def context(self) -> str:
@@ -44,6 +45,7 @@ class Answer:
             "section": self.section,
             "url": self.url,
             "score": round(self.score, 3),
+            "ocr": self.ocr,
         }
 
 
@@ -57,11 +59,12 @@ class RelevantPassage:
     section: str
     excerpt_html: Markup
     url: str
+    ocr: bool = False  # the passage was read by OCR from a scanned page
 
     def to_json(self) -> dict:
         """Return the /api/ask shape of a passage."""
         return {"document": self.document, "page": self.page, "section": self.section,
-                "excerpt_html": str(self.excerpt_html), "url": self.url}
+                "excerpt_html": str(self.excerpt_html), "url": self.url, "ocr": self.ocr}
 
 
 @dataclass
