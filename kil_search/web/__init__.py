@@ -9,7 +9,7 @@ from flask import Flask, render_template, request
 
 from ..config import PROJECT_ROOT, Settings, load_settings
 from ..search import SearchService
-from . import admin, api, briefing, finding, pages, security, statistics, status
+from . import admin, api, briefing, feeds, finding, pages, security, statistics, status
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(status.blueprint)
     app.register_blueprint(statistics.blueprint)
     app.register_blueprint(briefing.blueprint)
+    app.register_blueprint(feeds.blueprint)
     admin.install(app)
     security.install(app)
     _install_error_pages(app)
