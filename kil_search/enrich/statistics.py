@@ -19,7 +19,12 @@ DURATION_UNITS = ("year", "month", "week", "day", "hour")
 # Words after a number that are not "things counted": units handled elsewhere, months, page references.
 NOT_COUNTED = {"per", "percent", "pages", "page", "p", "pp", "am", "pm", "and", "or", "to", "of", "the", "a", "in",
                "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-               "november", "december", "x", "times", "million", "billion", "thousand", "m", "bn", "k", "mn"}
+               "november", "december", "x", "times", "million", "billion", "thousand", "m", "bn", "k", "mn",
+               "for", "too", "with", "by", "from", "at", "on", "is", "are", "was", "were", "as", "it", "that", "this",
+               "be", "has", "had", "have", "will", "sets", "shows", "above", "below", "also", "an", "each"}
+# Words just before a number that make it a reference (a page, section or table number), not a count.
+REFERENCE_WORDS = re.compile(r"\b(?:pages?|p|pp|section|paragraph|para|table|figure|fig|chapter|appendix|annex"
+                             r"|footnote|note|part|item|step|phase|tier|level|stage|no)\.?\s*$", re.I)
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:bn|mn|m|k)\b|\s(?:billion|million|thousand)\b)?"
@@ -113,6 +118,8 @@ def _figure(kind: str, match: re.Match, sentence: str) -> Statistic | None:
     number = _first_number(value)
     if thing in NOT_COUNTED or (1900 <= number <= 2100 and "," not in value and "." not in value):
         return None  # a year, a date or a unit is not a count of things
+    if not number.is_integer() or REFERENCE_WORDS.search(sentence[:start]):
+        return None  # "4.2 sets" or "page 12 shows" numbers a part of the text, it counts nothing
     return Statistic(value, number, thing, kind, sentence, start, end, approximate)
 
 
