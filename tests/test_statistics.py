@@ -108,3 +108,7 @@ def test_statistics_with_hostile_queries_never_fail(statistics_client):
     for query in ("<script>alert(1)</script>", "£", "%", "\"", "a" * 500):
         assert statistics_client.get("/statistics", query_string={"q": query}).status_code == 200
         assert statistics_client.get("/api/statistics", query_string={"q": query}).status_code == 200
+
+
+def test_numbers_that_name_things_are_not_counts():
+    assert figures("Table 3 shows the Multiplier 3 method; a score of 1 would mean nothing stayed.") == {}

@@ -19,7 +19,7 @@ DURATION_UNITS = ("year", "month", "week", "day", "hour")
 # Words after a number that are not "things counted": units handled elsewhere, months, page references.
 NOT_COUNTED = {"per", "percent", "pages", "page", "p", "pp", "am", "pm", "and", "or", "to", "of", "the", "a", "in",
                "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-               "november", "december", "x", "times", "million", "billion", "thousand", "m", "bn", "k", "mn",
+               "november", "december", "x", "times", "would", "could", "will", "is", "are", "was", "were", "million", "billion", "thousand", "m", "bn", "k", "mn",
                "for", "too", "with", "by", "from", "at", "on", "is", "are", "was", "were", "as", "it", "that", "this",
                "be", "has", "had", "have", "will", "sets", "shows", "above", "below", "also", "an", "each"}
 # Words just before a number that make it a reference (a page, section or table number), not a count.
@@ -29,6 +29,7 @@ REFERENCE_WORDS = re.compile(r"\b(?:pages?|p|pp|section|paragraph|para|table|fig
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:bn|mn|m|k)\b|\s(?:billion|million|thousand)\b)?"
 _DASH = r"\s?(?:-|–|—|to)\s?"
+RANGE = re.compile(r"\d\s?(?:-|–|—|\bto\b)\s?[£$€]?\s?\d", re.I)
 _SIGN = r"(?:[-−–](?=[£$€\d]))?"
 PATTERNS: list[tuple[str, re.Pattern]] = [
     ("money", re.compile(rf"{_SIGN}[£$€]\s?(?:{_NUMBER}){_SCALE}(?:{_DASH}[£$€]?\s?(?:{_NUMBER}){_SCALE})?", re.I)),
@@ -37,8 +38,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
                          r"|eight|nine|ten|twenty|a hundred|\d+)\b", re.I)),
     ("multiplier", re.compile(rf"(?<![\w.])(?:{_NUMBER})\s?(?:x|times)\b(?! as)", re.I)),
     ("duration", re.compile(rf"(?<![\w.£$€])(?:{_NUMBER})(?:{_DASH}(?:{_NUMBER}))?[\s-](?:{'|'.join(DURATION_UNITS)})s?\b", re.I)),
-    ("count", re.compile(rf"(?<![\w.£$€,-])(?:{_NUMBER})\s(?P<thing>[a-z][a-z-]+)", re.I)),
+    ("count", re.compile(rf"(?<![\w.£$€,-])(?:{_NUMBER})\s(?P<thing>(?-i:[a-z][a-z-]+))", re.I)),
 ]
+LABEL_BEFORE = re.compile(r"(?:\b[A-Z][A-Za-z]*|\b(?:table|figure|section|chapter|page|step|phase|score of))\s$")
 MULTIPLIER_NAMES = re.compile(r"\b(?:LM3|SROI|ROI|multiplier|return)\b[^.]{0,30}$", re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(£$€\d])|\n{2,}")
 
@@ -114,10 +116,14 @@ def _figure(kind: str, match: re.Match, sentence: str) -> Statistic | None:
     if kind == "duration":
         unit = next(name for name in DURATION_UNITS if name in value.lower()) + "s"
         return Statistic(value, _first_number(value), unit, kind, sentence, start, end, approximate)
+    if match.group("thing")[:1].isupper():
+        return None  # "28 Endnotes", "11 Next": a number beside a capitalised word is a table cell or contents line
     thing = match.group("thing").lower()
     number = _first_number(value)
     if thing in NOT_COUNTED or (1900 <= number <= 2100 and "," not in value and "." not in value):
         return None  # a year, a date or a unit is not a count of things
+    if LABEL_BEFORE.search(sentence[:start]):
+        return None  # "Table 3 shows", "Multiplier 3 method": a number naming something, not counting it
     if not number.is_integer() or REFERENCE_WORDS.search(sentence[:start]):
         return None  # "4.2 sets" or "page 12 shows" numbers a part of the text, it counts nothing
     return Statistic(value, number, thing, kind, sentence, start, end, approximate)
@@ -131,8 +137,8 @@ def _first_number(value: str) -> float:
     number = float(match.group(1).replace(",", ""))
     scale = (match.group(2) or match.group(3) or "").lower()
     if not scale:  # "£2–3m": the scale written after the range's second number counts for the first too
-        tail = re.search(r"(bn|mn|m|k|billion|million|thousand)\b\s*$", value, re.I)
-        scale = tail.group(1).lower() if tail and re.search(_DASH, value) else ""
+        tail = re.search(r"\d\s?(bn|mn|m|k|billion|million|thousand)\b\s*$", value, re.I)  # "took" ends in no scale
+        scale = tail.group(1).lower() if tail and re.search(RANGE, value) else ""
     number *= SCALES.get(scale, 1.0)
     return -number if value[:1] in "-−–" else number
 
