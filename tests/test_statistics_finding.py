@@ -34,6 +34,15 @@ def test_page_section_and_table_numbers_and_years_are_not_figures(text):
     assert values(text) == []
 
 
+def test_a_year_before_a_word_ending_in_k_is_still_a_year():
+    assert values("The contract variation in 2020 took one phone call.") == []
+
+
+def test_a_number_beside_a_capitalised_word_is_a_table_cell_not_a_count():
+    assert values("Recommendations 28 Endnotes 30") == []
+    assert values("Stage Councils Network 11 Next steps") == []
+
+
 def test_a_footnote_marker_after_a_value_stays_out_of_the_value():
     found = by_value("Local spend rose to £2m.3 Later years were flat.")
     assert list(found) == ["£2m"]
