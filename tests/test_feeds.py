@@ -66,3 +66,8 @@ def test_the_opensearch_description_is_valid_and_suggests_from_the_index(feed_cl
 def test_a_hostile_feed_query_still_gives_well_formed_xml(feed_client):
     response = feed_client.get("/search.atom", query_string={"q": "]]></feed><x>&", "type": "<b>"})
     XML.fromstring(response.data)
+
+
+def test_characters_xml_forbids_are_dropped_from_the_feed(feed_client):
+    feed = XML.fromstring(feed_client.get("/search.atom", query_string={"q": "libraries\x08\x1f"}).data)
+    assert feed.findtext(f"{ATOM}title") == "Keep it Local search: libraries"

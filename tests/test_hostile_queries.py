@@ -7,6 +7,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -91,6 +92,9 @@ def figures():
                           f"{TALLY['server_slowest'] * 1000:.0f} ms; {TALLY['too_long']} longer than its request line refused with 414")
 
 
+BRIEFING_DOWNLOADS = ("text/markdown", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
 def query_routes(app) -> list[str]:
     """Return every GET route without URL variables: search, suggestions, case studies, and any added later."""
     return sorted(rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods and not rule.arguments)
@@ -171,6 +175,12 @@ def test_any_query_gets_a_whole_page_and_well_formed_json(small_client, argument
         assert response.status_code < 500, (route, response.status_code)
         if response.mimetype == "application/json":
             assert isinstance(response.get_json(), dict)
+        elif response.mimetype in ("application/atom+xml", "application/opensearchdescription+xml"):
+            ElementTree.fromstring(response.data)  # feeds and the OpenSearch description (issue 18): well-formed XML
+        elif response.mimetype == "application/x-suggestions+json":
+            assert isinstance(response.get_json(force=True), list)
+        elif response.mimetype in BRIEFING_DOWNLOADS:
+            assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
         else:
             assert response.mimetype == "text/html"
             assert response.get_data(as_text=True).rstrip().endswith("</html>")

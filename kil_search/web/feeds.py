@@ -28,10 +28,13 @@ def _timestamp(date: str) -> str:
     return f"{year}-{month}-{day}T00:00:00Z"
 
 
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # no XML 1.0 document may hold these
+
+
 def _text(parent: XML.Element, tag: str, text: str, **attributes: str) -> XML.Element:
-    """Add a child element with text (ElementTree escapes it)."""
-    child = XML.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
-    child.text = text
+    """Add a child element with text (ElementTree escapes it; characters XML forbids are dropped)."""
+    child = XML.SubElement(parent, f"{{{ATOM}}}{tag}", {key: NOT_XML.sub("", value) for key, value in attributes.items()})
+    child.text = NOT_XML.sub("", text)
     return child
 
 
@@ -49,9 +52,8 @@ def atom():
     _text(feed, "title", f"Keep it Local search: {text}" if text else "Keep it Local search")
     _text(feed, "id", root + request.full_path.rstrip("?"))
     _text(feed, "updated", max((_timestamp(hit.date) for hit in results), default=NO_DATE))
-    XML.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": root + request.full_path.rstrip("?")})
-    XML.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html",
-                                              "href": root + url_for("pages.search", q=text, **filters)})
+    _text(feed, "link", "", rel="self", href=root + request.full_path.rstrip("?"))
+    _text(feed, "link", "", rel="alternate", type="text/html", href=root + url_for("pages.search", q=text, **filters))
     author = XML.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", "Keep it Local search")
     for hit in results:
@@ -59,7 +61,7 @@ def atom():
         _text(entry, "id", root + hit.url)
         _text(entry, "title", hit.title)
         _text(entry, "updated", _timestamp(hit.date))
-        XML.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": root + hit.url})
+        _text(entry, "link", "", rel="alternate", href=root + hit.url)
         best = hit.passages[0].excerpt_html if hit.passages else ""
         _text(entry, "summary", Markup(best).striptags())  # plain text; ElementTree escapes it again
     body = XML.tostring(feed, encoding="unicode", xml_declaration=False)
