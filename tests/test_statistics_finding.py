@@ -43,6 +43,20 @@ def test_a_number_beside_a_capitalised_word_is_a_table_cell_not_a_count():
     assert values("Stage Councils Network 11 Next steps") == []
 
 
+def test_a_count_names_the_plural_noun_after_an_adjective():
+    found = by_value("The charity phoned 1,640 older residents and its 46 care workers delivered 21,400 food parcels.")
+    assert found["1,640 older residents"].unit == "older residents"
+    assert found["46 care workers"].unit == "care workers" and found["46 care workers"].number == 46
+    assert found["21,400 food parcels"].unit == "food parcels"
+    assert by_value("It reached 11 councils in the north.")["11 councils"].unit == "councils"
+
+
+def test_a_count_opening_a_sentence_after_a_hedge_is_kept():
+    found = by_value("About 1,200 people attended. All 11 councils signed.")
+    assert found["1,200 people"].approximate is True
+    assert "11 councils" in found
+
+
 def test_a_footnote_marker_after_a_value_stays_out_of_the_value():
     found = by_value("Local spend rose to £2m.3 Later years were flat.")
     assert list(found) == ["£2m"]

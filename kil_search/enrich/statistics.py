@@ -22,6 +22,16 @@ NOT_COUNTED = {"per", "percent", "pages", "page", "p", "pp", "am", "pm", "and", 
                "november", "december", "x", "times", "would", "could", "will", "is", "are", "was", "were", "million", "billion", "thousand", "m", "bn", "k", "mn",
                "for", "too", "with", "by", "from", "at", "on", "is", "are", "was", "were", "as", "it", "that", "this",
                "be", "has", "had", "have", "will", "sets", "shows", "above", "below", "also", "an", "each"}
+# Capitalised words before a count that open a sentence rather than name a table or scheme ("About 40 staff").
+OPENING_WORDS = {"about", "around", "over", "nearly", "almost", "some", "only", "all", "the", "these", "those", "its",
+                 "their", "our", "of", "in", "for", "with", "by", "just", "roughly", "approximately", "more", "fewer",
+                 "less", "at", "and", "but", "so", "when", "since", "while", "after", "before", "another", "than",
+                 "a", "an", "to", "from", "between", "across", "among", "under", "up"}
+# A plural noun after the first word of a count ("older residents"), and -s words that are no plural nouns.
+PLURAL_AFTER = re.compile(r" ([a-z][a-z-]+[^su\W]s)\b")
+NOT_PLURAL = {"always", "perhaps", "across", "towards", "afterwards", "besides", "whereas", "nowadays", "sometimes",
+              "does", "goes", "makes", "takes", "needs", "helps", "gets", "gives", "comes", "means", "seems", "works",
+              "runs", "lives", "says", "shows", "sets", "looks", "keeps", "holds", "pays", "uses", "wants", "starts"}
 # Words just before a number that make it a reference (a page, section or table number), not a count.
 REFERENCE_WORDS = re.compile(r"\b(?:pages?|p|pp|section|paragraph|para|table|figure|fig|chapter|appendix|annex"
                              r"|footnote|note|part|item|step|phase|tier|level|stage|no)\.?\s*$", re.I)
@@ -122,11 +132,21 @@ def _figure(kind: str, match: re.Match, sentence: str) -> Statistic | None:
     number = _first_number(value)
     if thing in NOT_COUNTED or (1900 <= number <= 2100 and "," not in value and "." not in value):
         return None  # a year, a date or a unit is not a count of things
-    if LABEL_BEFORE.search(sentence[:start]):
+    if LABEL_BEFORE.search(sentence[:start]) and not _opening_word(sentence[:start]):
         return None  # "Table 3 shows", "Multiplier 3 method": a number naming something, not counting it
     if not number.is_integer() or REFERENCE_WORDS.search(sentence[:start]):
         return None  # "4.2 sets" or "page 12 shows" numbers a part of the text, it counts nothing
+    plural = PLURAL_AFTER.match(sentence, end)
+    if plural and not thing.endswith("s") and plural.group(1) not in NOT_PLURAL:
+        end = plural.end()  # "1,640 older residents", "46 care workers": the counted noun is the plural after
+        value, thing = sentence[start:end], f"{thing} {plural.group(1)}"
     return Statistic(value, number, thing, kind, sentence, start, end, approximate)
+
+
+def _opening_word(before: str) -> bool:
+    """True when the capitalised word before a number opens the sentence's words ("About 1,200 people", "All 11")."""
+    words = before.split()
+    return bool(words) and words[-1].lower() in OPENING_WORDS
 
 
 def _first_number(value: str) -> float:
