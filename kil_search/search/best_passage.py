@@ -18,6 +18,14 @@ from .sets import distinct
 # from 8 words Cranfield nDCG@10 +0.008 and Recall@100 +0.016 with SQuAD Success@1 level (-0.001);
 # from 5 or 6 words the SQuAD questions lost 3-7 points (factoid questions gain nothing from their neighbours).
 FEEDBACK_WORDS = 8
+# Round 2 of issue 14 (dev halves, each setting alone against Cranfield nDCG@10 0.3631 / Recall@100
+# 0.7747, SQuAD Success@1 0.7747): nothing helped both sets by more than one or two questions, so
+# nothing was changed. A document ranked by best + 0.1 (0.3) × its second passage: nDCG 0.3614
+# (0.3587), Success@1 0.7732 (0.7747). BM25 k1/b (1.2/0.75 kept): 0.9/0.75 nDCG 0.3625 S@1 0.7776;
+# 1.5/0.75 0.3635 0.7673; 2.0/0.75 0.3649 0.7629; 1.2/0.5 0.3587 0.7629; 1.2/0.9 0.3660 0.7717;
+# 0.9/0.9 0.3638 0.7776. Proximity weight 0.3 (0.4): nDCG 0.3698 (0.3676), S@1 0.7717 (0.7732).
+# Feedback weight 0.3 / 0.8: nDCG 0.3630 / 0.3567; 20 expansion words 0.3591; 12 top passages
+# 0.3560 (Recall@100 +0.007, nDCG lower). Coverage exponent 1.0: nDCG 0.3558, S@1 0.7732.
 
 
 @dataclass
