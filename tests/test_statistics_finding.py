@@ -38,6 +38,10 @@ def test_a_year_before_a_word_ending_in_k_is_still_a_year():
     assert values("The contract variation in 2020 took one phone call.") == []
 
 
+def test_the_second_half_of_a_financial_year_is_not_a_count():
+    assert values("Only a fifth of spend in 2021/22 went to local firms.") == []
+
+
 def test_a_number_beside_a_capitalised_word_is_a_table_cell_not_a_count():
     assert values("Recommendations 28 Endnotes 30") == []
     assert values("Stage Councils Network 11 Next steps") == []

@@ -48,7 +48,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
                          r"|eight|nine|ten|twenty|a hundred|\d+)\b", re.I)),
     ("multiplier", re.compile(rf"(?<![\w.])(?:{_NUMBER})\s?(?:x|times)\b(?! as)", re.I)),
     ("duration", re.compile(rf"(?<![\w.£$€])(?:{_NUMBER})(?:{_DASH}(?:{_NUMBER}))?[\s-](?:{'|'.join(DURATION_UNITS)})s?\b", re.I)),
-    ("count", re.compile(rf"(?<![\w.£$€,-])(?:{_NUMBER})\s(?P<thing>(?-i:[a-z][a-z-]+))", re.I)),
+    ("count", re.compile(rf"(?<![\w.£$€,/-])(?:{_NUMBER})\s(?P<thing>(?-i:[a-z][a-z-]+))", re.I)),
 ]
 LABEL_BEFORE = re.compile(r"(?:\b[A-Z][A-Za-z]*|\b(?:table|figure|section|chapter|page|step|phase|score of))\s$")
 MULTIPLIER_NAMES = re.compile(r"\b(?:LM3|SROI|ROI|multiplier|return)\b[^.]{0,30}$", re.I)
