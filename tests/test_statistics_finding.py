@@ -38,6 +38,11 @@ def test_a_year_before_a_word_ending_in_k_is_still_a_year():
     assert values("The contract variation in 2020 took one phone call.") == []
 
 
+def test_the_dash_of_a_financial_year_is_no_minus_and_starts_no_range():
+    assert values("Trading fell from 28% of income in 2019-20 to 19% in 2021-22.") == ["28%", "19%"]
+    assert by_value("It fell by -3% and −5% and rose 2-4%.")["-3%"].number == -3
+
+
 def test_the_second_half_of_a_financial_year_is_not_a_count():
     assert values("Only a fifth of spend in 2021/22 went to local firms.") == []
 

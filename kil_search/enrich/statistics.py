@@ -40,10 +40,10 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:bn|mn|m|k)\b|\s(?:billion|million|thousand)\b)?"
 _DASH = r"\s?(?:-|–|—|to)\s?"
 RANGE = re.compile(r"\d\s?(?:-|–|—|\bto\b)\s?[£$€]?\s?\d", re.I)
-_SIGN = r"(?:[-−–](?=[£$€\d]))?"
+_SIGN = r"(?:(?<![\w.])[-−–](?=[£$€\d]))?"  # a minus, not the dash of "2019-20"
 PATTERNS: list[tuple[str, re.Pattern]] = [
     ("money", re.compile(rf"{_SIGN}[£$€]\s?(?:{_NUMBER}){_SCALE}(?:{_DASH}[£$€]?\s?(?:{_NUMBER}){_SCALE})?", re.I)),
-    ("percentage", re.compile(rf"{_SIGN}(?<![\w.])(?:{_NUMBER})(?:{_DASH}(?:{_NUMBER}))?\s?(?:%|per\s?cent\b|percent\b)", re.I)),
+    ("percentage", re.compile(rf"{_SIGN}(?<![\w.])(?<!\d[-–/])(?:{_NUMBER})(?:{_DASH}(?:{_NUMBER}))?\s?(?:%|per\s?cent\b|percent\b)", re.I)),
     ("ratio", re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|\d+) in (?:two|three|four|five|six|seven"
                          r"|eight|nine|ten|twenty|a hundred|\d+)\b", re.I)),
     ("multiplier", re.compile(rf"(?<![\w.])(?:{_NUMBER})\s?(?:x|times)\b(?! as)", re.I)),
