@@ -1,7 +1,7 @@
 """Figures the statistics finder reads out of a corpus, and how long /api/statistics takes per query.
 
     python benchmarks/statistics_finder.py              # the sample library, corpus/
-    python benchmarks/statistics_finder.py --real       # the 96 real reports of ../shared/testdata/realpdfs
+    python benchmarks/statistics_finder.py --corpus ../shared/testdata/realpdfs   # the 96 real reports
     python benchmarks/statistics_finder.py --sample 30  # also print 30 random figures to judge by hand
 
 Counts every figure in every passage by kind, checks each value stands in its sentence, and times
@@ -66,16 +66,12 @@ def time_queries(index_dir: Path, queries: list[str]) -> tuple[list[float], int]
 def main() -> None:
     """Index the chosen corpus, count its figures and time the statistics query."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--real", action="store_true", help="the real reports of ../shared/testdata/realpdfs")
+    parser.add_argument("--corpus", type=Path, default=REPO_ROOT / "corpus", help="the folder to index (a scratch index)")
     parser.add_argument("--sample", type=int, default=0, help="print this many random figures (seed 18)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        if args.real:
-            from realpdfs_corpus import build_real
-            index_dir = build_real()["index"]
-        else:
-            index_dir = Path(scratch) / "index"
-            run_index(load_settings(corpus_dir=REPO_ROOT / "corpus", index_dir=index_dir, jobs=2))
+        index_dir = Path(scratch) / "index"
+        run_index(load_settings(corpus_dir=args.corpus.resolve(), index_dir=index_dir, jobs=2))
         texts = passages(index_dir)
         kinds, misplaced, every = count_figures(texts)
         print_table(f"Figures in {len(texts)} passages", ["kind", "figures"], [[kind, n] for kind, n in kinds.most_common()])
