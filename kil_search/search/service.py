@@ -40,6 +40,7 @@ REFRESH_CHECK_SECONDS = 1.0
 RETIRED_SEARCHER_GRACE_SECONDS = 60.0
 # Fewer documents than this and the page looks for a better spelling.
 FEW_RESULTS = 3
+MAX_CACHED_CORRECTIONS = 10_000  # spelling corrections kept per thread and searcher
 _WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
 
 
@@ -293,11 +294,23 @@ class SearchService:
         """Return a corrected query when it finds more documents than the one typed."""
         if query.parsed.is_empty:
             return None
-        corrected = correct_query(searcher, text, self._word_frequency(searcher))
+        corrected = self._correction(searcher, text)
         if corrected is None:
             return None
         corrected_total = self.count(corrected, query.filters, exact)
         return Suggestion(corrected, corrected_total) if corrected_total > total else None
+
+    def _correction(self, searcher, text: str) -> str | None:
+        """Return correct_query's answer for text, worked out once per searcher (the fuzzy term lookups dominate)."""
+        held = getattr(self._local, "corrections", None)
+        if held is None or held[0] is not searcher:
+            held = self._local.corrections = (searcher, {})
+        cache = held[1]
+        if text not in cache:
+            if len(cache) >= MAX_CACHED_CORRECTIONS:
+                cache.clear()
+            cache[text] = correct_query(searcher, text, self._word_frequency(searcher))
+        return cache[text]
 
     def _word_frequency(self, searcher):
         """Return a function giving a spelling word's count over the live records of this searcher's index.
