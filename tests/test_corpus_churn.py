@@ -266,12 +266,13 @@ def get_json(base: str, path: str, **params) -> dict:
     return json.loads(body)
 
 
-def ranking(hits: list[dict]) -> list[list[str]]:
+def ranking(hits: list[dict], total: int | None = None) -> list[list[str]]:
     """Return result ids in rank order, those of equal score together and sorted.
 
     Whoosh ranks documents of equal score by record number, that is by the order files were
     indexed in, which a rebuild and a run of incremental updates do not share; users see
-    equally good results either way.
+    equally good results either way. When the page is full and more results follow, the last
+    group may be cut by the page's end at a different member, so it is given by its size only.
     """
     groups: list[tuple[float, list[str]]] = []
     for hit in hits:
@@ -279,7 +280,10 @@ def ranking(hits: list[dict]) -> list[list[str]]:
             groups[-1][1].append(hit["id"])
         else:
             groups.append((hit["score"], [hit["id"]]))
-    return [sorted(ids) for _score, ids in groups]
+    shown = [sorted(ids) for _score, ids in groups]
+    if total is not None and total > len(hits) and groups:
+        shown[-1] = [f"{len(groups[-1][1])} of equal score, cut by the page's end"]
+    return shown
 
 
 def what_users_see(base: str, library: Library) -> dict:
@@ -288,7 +292,7 @@ def what_users_see(base: str, library: Library) -> dict:
     for query in WORD_QUERIES + list(QUESTIONS):
         page = get_json(base, "/api/search", q=query, per_page=50)
         seen[f"search {query}"] = {
-            "ranking": ranking(page["results"]), "total": page["total"], "any_word": page["matched_any_word"],
+            "ranking": ranking(page["results"], page["total"]), "total": page["total"], "any_word": page["matched_any_word"],
             "did_you_mean": page["did_you_mean"],
             "facets": {facet["name"]: ([(value["value"], value["count"]) for value in facet["values"]], facet["more"])
                        for facet in page["facets"]},
