@@ -43,6 +43,10 @@ def test_the_dash_of_a_financial_year_is_no_minus_and_starts_no_range():
     assert by_value("It fell by -3% and −5% and rose 2-4%.")["-3%"].number == -3
 
 
+def test_a_number_before_a_function_word_or_after_type_is_no_count():
+    assert values("Care leavers aged 19 to 21 who are in touch; safe 121 before a shift; type 2 diabetes.") == []
+
+
 def test_the_second_half_of_a_financial_year_is_not_a_count():
     assert values("Only a fifth of spend in 2021/22 went to local firms.") == []
 

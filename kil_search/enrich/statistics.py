@@ -21,7 +21,8 @@ NOT_COUNTED = {"per", "percent", "pages", "page", "p", "pp", "am", "pm", "and", 
                "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                "november", "december", "x", "times", "would", "could", "will", "is", "are", "was", "were", "million", "billion", "thousand", "m", "bn", "k", "mn",
                "for", "too", "with", "by", "from", "at", "on", "is", "are", "was", "were", "as", "it", "that", "this",
-               "be", "has", "had", "have", "will", "sets", "shows", "above", "below", "also", "an", "each"}
+               "be", "has", "had", "have", "will", "sets", "shows", "above", "below", "also", "an", "each",
+               "who", "which", "whom", "whose", "when", "where", "before", "after", "if", "than"}
 # Capitalised words before a count that open a sentence rather than name a table or scheme ("About 40 staff").
 OPENING_WORDS = {"about", "around", "over", "nearly", "almost", "some", "only", "all", "the", "these", "those", "its",
                  "their", "our", "of", "in", "for", "with", "by", "just", "roughly", "approximately", "more", "fewer",
@@ -34,7 +35,7 @@ NOT_PLURAL = {"always", "perhaps", "across", "towards", "afterwards", "besides",
               "runs", "lives", "says", "shows", "sets", "looks", "keeps", "holds", "pays", "uses", "wants", "starts"}
 # Words just before a number that make it a reference (a page, section or table number), not a count.
 REFERENCE_WORDS = re.compile(r"\b(?:pages?|p|pp|section|paragraph|para|table|figure|fig|chapter|appendix|annex"
-                             r"|footnote|note|part|item|step|phase|tier|level|stage|no)\.?\s*$", re.I)
+                             r"|footnote|note|part|item|step|phase|tier|level|stage|type|no)\.?\s*$", re.I)
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:bn|mn|m|k)\b|\s(?:billion|million|thousand)\b)?"
