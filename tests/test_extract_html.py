@@ -228,3 +228,22 @@ def test_page_of_headings_only_keeps_its_headings(tmp_path):
     body = "<h2>Test Case 1</h2><img src='a.png'><h2>Test Case 2</h2><img src='b.png'>"
     document = extract_html(make_html(tmp_path / "p.html", title="Images", body_html=body, chrome=False))
     assert full_text(document) == "Test Case 1\nTest Case 2"
+
+
+def test_who_wrote_it_and_who_said_a_quotation_are_kept(tmp_path):
+    body = (
+        "<article><h1>Three new members join the allotment society</h1>"
+        '<div class="post-meta"><span class="author">By Morwenna Tallis, membership secretary</span>'
+        '<span class="date">Posted on 3 May 2024</span></div>'
+        + "<p>The society welcomed three new members this spring, each taking on a half plot by the river. "
+          "They will share the tool shed and the water butts with the older plots. </p>" * 3
+        + "<blockquote><p>We had a waiting list for the first time in ten years, and it is still growing.</p>"
+          "<footer>— Idris Penhaligon, chair of the society</footer></blockquote>"
+        + "<p>Plots are let for a year at a time, and rent goes to the upkeep of paths and fences.</p></article>"
+    )
+    document = extract_html(make_html(tmp_path / "news.html", title="Three new members", body_html=body))
+    text = "\n".join(page.text for page in document.pages)
+    assert "By Morwenna Tallis, membership secretary" in text
+    assert "Idris Penhaligon, chair of the society" in text
+    assert text.index("waiting list for the first time") < text.index("Idris Penhaligon")
+    assert not any(phrase in text for phrase in CHROME_PHRASES)

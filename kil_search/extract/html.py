@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kil_search.errors import ExtractionError
-from kil_search.extract.html_head import head_metadata, head_title, parse_tree, protect_content_sections
+from kil_search.extract.html_head import (byline, head_metadata, head_title, keep_quote_attributions, parse_tree,
+                                          protect_content_sections)
 from kil_search.extract.html_main import main_content_xml, sections_from_xml, trafilatura_metadata
 from kil_search.extract.html_rules import (decode_html, normalise_date, parse_html, rules_sections, strip_site_name,
                                            title_from_name)
@@ -34,6 +35,8 @@ def extract_html(path: Path) -> Document:
     tree = parse_tree(text)
     ours, our_title = head_metadata(tree), head_title(tree)
     protect_content_sections(tree)
+    keep_quote_attributions(tree)
+    written_by = byline(tree)
     content = main_content_xml(text if tree is None else tree)
     theirs = trafilatura_metadata(content)
     title = _pick_title(theirs.pop("title", ""), our_title, theirs.get("sitename", "")) or title_from_name(path)
@@ -44,8 +47,18 @@ def extract_html(path: Path) -> Document:
         pages, outline = rules_sections(parse_html(text), title)
         if not pages:
             warnings_found = ["no text content"]
+    _keep_byline(pages, written_by)
     return Document(path=str(path), format="html", title=title, metadata=_merge_metadata(theirs, ours),
                     pages=pages, outline=outline, warnings=warnings_found)
+
+
+def _keep_byline(pages: list, written_by: str) -> None:
+    """Put the page's byline under the first heading when the main content left it out (who wrote it matters)."""
+    if not pages or not written_by or written_by in pages[0].text:
+        return
+    lines = pages[0].text.split("\n")
+    at = 1 if len(lines) > 1 and lines[0] == pages[0].section else 0
+    pages[0].text = "\n".join(lines[:at] + [written_by] + lines[at:])
 
 
 def _pick_title(theirs: str, ours: str, site_name: str) -> str:
