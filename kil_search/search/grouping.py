@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Callable
 
 from markupsafe import Markup
@@ -13,6 +14,8 @@ from .excerpts import make_excerpt
 from .results import DocumentHit, PassageHit, passage_url
 
 SORTS = ("relevance", "newest", "oldest")
+MAX_CACHED_PASSAGES = 20_000  # stored passages kept per searcher (read-only dicts; a searcher's index never changes)
+_stored_by_searcher: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def find_documents(searcher, dates: list[str], text_query: wq.Query, filters: wq.Query, mask: wq.Query | None,
@@ -50,8 +53,22 @@ def page_of_ranking(searcher, ranking: Ranking, terms: frozenset[str], page: int
     by_id: dict[str, DocumentHit] = {}
     for ordinal in ordered[(page - 1) * per_page: page * per_page]:
         for docnum, score in ranking.best_passages(ordinal, passages_per_result):
-            fold.add(by_id, searcher.stored_fields(docnum), score)
+            fold.add(by_id, _stored_fields(searcher, docnum), score)
     return fold.excerpts(list(by_id.values())), ranking.total
+
+
+def _stored_fields(searcher, docnum: int) -> dict:
+    """Return a passage's stored fields, read from the index once per searcher (about 40 µs each read)."""
+    try:
+        cache = _stored_by_searcher[searcher]
+    except KeyError:
+        cache = _stored_by_searcher.setdefault(searcher, {})
+    fields = cache.get(docnum)
+    if fields is None:
+        if len(cache) >= MAX_CACHED_PASSAGES:
+            cache.clear()
+        fields = cache[docnum] = searcher.stored_fields(docnum)
+    return fields
 
 
 def _by_relevance(searcher, text_query, filters, mask, wanted_docs: int, fold) -> tuple[list[DocumentHit], int]:
