@@ -63,17 +63,22 @@ def running_server(corpus_dir: Path, index_dir: Path, workers: int = 2, extra_en
         failed = True
         raise
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop(process)
         log.close()
         output = _read(log.name)
         os.unlink(log.name)
     if not failed and "Traceback (most recent call last)" in output:
         raise AssertionError(f"the server logged an exception:\n{output[-6000:]}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server started in its own session: SIGTERM to its group, SIGKILL if it lingers."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def _read(path: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_small_corpus
-from servers import free_port
+from servers import free_port, stop
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # What a wheel is built from: the package, the top-level folders shipped inside it, and the build files.
@@ -127,12 +126,7 @@ def test_installed_copy_serves_every_page_from_another_folder(installed, tmp_pat
         status, stylesheet = _fetch(f"{base}/static/style.css")
         assert status == 200 and "{" in stylesheet
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop(process)
 
     # The index went to ./var/index of the folder it was started from, nothing into the installed package.
     assert (workdir / "var" / "index").is_dir()
