@@ -36,9 +36,14 @@ def _copy_sources(destination: Path) -> Path:
     return destination
 
 
+def clean_env() -> dict[str, str]:
+    """Return this environment without what would point Python or kil-search at the checkout."""
+    return {key: value for key, value in os.environ.items() if not key.startswith("KIL_") and key != "PYTHONPATH"}
+
+
 def _run(command: list[str], **options) -> subprocess.CompletedProcess:
     """Run a command, failing the test with its output if it fails."""
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600, **options)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env=clean_env(), **options)
     assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result
 
@@ -84,7 +89,7 @@ def test_installed_copy_serves_every_page_from_another_folder(installed, tmp_pat
     workdir = tmp_path / "empty-folder"
     workdir.mkdir()
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("KIL_")}
+    env = clean_env()
     env["PATH"] = f"{installed / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     log = tmp_path / "serve.log"
     with open(log, "wb") as output:
