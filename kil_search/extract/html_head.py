@@ -7,7 +7,7 @@ import re
 import lxml.html
 from lxml import etree
 
-from kil_search.extract.html_rules import PUBLISHED_META_NAMES, normalise_date, strip_site_name
+from kil_search.extract.html_rules import PUBLISHED_META_NAMES, meta_content, normalise_date, strip_site_name
 
 PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, huge_tree=True)
 
@@ -22,13 +22,7 @@ def parse_tree(html_text: str) -> etree._Element | None:
 
 def _meta(tree: etree._Element, *names: str) -> str:
     """Return the first non-empty content of a <meta name|property|itemprop> among names (case-insensitive)."""
-    wanted = {name.lower() for name in names}
-    for tag in tree.iter("meta"):
-        key = str(tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
-        content = " ".join(str(tag.get("content") or "").split())
-        if key in wanted and content:
-            return content
-    return ""
+    return meta_content(tree.iter("meta"), *names)
 
 
 def head_metadata(tree: etree._Element | None) -> dict:

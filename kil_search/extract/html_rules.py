@@ -98,8 +98,13 @@ def _usable_encoding(name: str | None) -> str | None:
 
 def _meta(soup: BeautifulSoup, *names: str) -> str:
     """Return the first non-empty content of a <meta name|property> among names (case-insensitive)."""
+    return meta_content(soup.find_all("meta"), *names)
+
+
+def meta_content(tags, *names: str) -> str:
+    """Return the first non-empty content among <meta> tags (BeautifulSoup or lxml) named one of names."""
     wanted = {name.lower() for name in names}
-    for tag in soup.find_all("meta"):
+    for tag in tags:
         key = str(tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
         content = " ".join(str(tag.get("content") or "").split())
         if key in wanted and content:
