@@ -83,6 +83,13 @@ def write_small_corpus(root: Path) -> Path:
     return root
 
 
+def indexed_client(corpus: Path, index_dir: Path, extract_timeout: float = 30):
+    """Index a corpus folder with the real indexer and return a test client of the app over it."""
+    settings = load_settings(corpus_dir=corpus, index_dir=index_dir, jobs=1, extract_timeout=extract_timeout)
+    run_index(settings)
+    return create_app({"corpus_dir": corpus, "index_dir": settings.index_dir, "TESTING": True}).test_client()
+
+
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
     """Return a fresh small corpus folder."""

@@ -8,9 +8,7 @@ from xml.etree import ElementTree as XML
 import pytest
 
 from builders import make_pdf
-from kil_search.config import load_settings
-from kil_search.indexing import run_index
-from kil_search.web import create_app
+from conftest import indexed_client
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
@@ -27,9 +25,7 @@ def feed_client(tmp_path: Path):
                  title=f"Libraries {name}")
         catalog.append(f'["reports/{name}.pdf"]\ndate = "{date}"\n')
     (corpus / "catalog.toml").write_text("\n".join(catalog), encoding="utf-8")
-    settings = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", jobs=1, extract_timeout=30)
-    run_index(settings)
-    return create_app({"corpus_dir": corpus, "index_dir": settings.index_dir, "TESTING": True}).test_client()
+    return indexed_client(corpus, tmp_path / "index")
 
 
 def test_the_atom_feed_parses_and_lists_the_newest_first(feed_client):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import indexed_client
 from kil_search.config import load_settings
 from kil_search.extract import extract_file
 from kil_search.extract import ocr
@@ -149,17 +150,15 @@ def corpus_with(tmp_path: Path, files: dict[str, list[tuple[str, str]]]) -> Path
 
 
 def indexed_mixed_pdf(tmp_path: Path):
-    """Index a corpus of one mixed PDF (text, scan, text); return its settings and a test client of the app."""
+    """Index a corpus of one mixed PDF (text, scan, text); return the index folder and a test client of the app."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     mixed_pdf(corpus / "allotments.pdf")
-    settings = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", jobs=1, extract_timeout=60)
-    run_index(settings)
-    return settings, create_app({"corpus_dir": corpus, "index_dir": settings.index_dir, "TESTING": True}).test_client()
+    return tmp_path / "index", indexed_client(corpus, tmp_path / "index", extract_timeout=60)
 
 
 def test_scanned_report_is_found_on_its_page_in_the_browser_and_the_api(tmp_path):
-    settings, client = indexed_mixed_pdf(tmp_path)
+    index_dir, client = indexed_mixed_pdf(tmp_path)
     data = client.get("/api/search?q=greenhouses+Pemberton").get_json()
     passage = data["results"][0]["passages"][0]
     assert data["results"][0]["id"] == "allotments.pdf"
@@ -176,7 +175,7 @@ def test_scanned_report_is_found_on_its_page_in_the_browser_and_the_api(tmp_path
 
     from kil_search.cli import main
 
-    printed = CliRunner().invoke(main, ["search", "--index", str(settings.index_dir), "greenhouses Pemberton"]).output
+    printed = CliRunner().invoke(main, ["search", "--index", str(index_dir), "greenhouses Pemberton"]).output
     assert "p.2 : [text recognised from a scan]" in printed
 
 
@@ -271,7 +270,7 @@ def test_post_office_response_page_nine_is_found_by_a_phrase_read_off_its_image(
 
 
 def test_answers_drawn_from_a_scan_say_so(tmp_path):
-    _settings, client = indexed_mixed_pdf(tmp_path)
+    _index, client = indexed_mixed_pdf(tmp_path)
     data = client.get("/api/ask", query_string={"q": "What did the allotment committee agree to buy?"}).get_json()
     shown = ([data["answer"]] if data["answer"] else []) + data["passages"]
     from_scan = [card for card in shown if card["page"] == 2]

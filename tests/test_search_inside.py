@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 
 from builders import make_pdf
-from kil_search.config import load_settings
-from kil_search.indexing import run_index
-from kil_search.web import create_app
+from conftest import indexed_client
 
 
 @pytest.fixture
@@ -23,9 +21,7 @@ def inside_client(tmp_path: Path):
         "Waiting lists for allotments grew again this year.",
     ], title="Green spaces review")
     make_pdf(corpus / "reports" / "food.pdf", ["Allotments feed hundreds of households."], title="Food plan")
-    settings = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", jobs=1, extract_timeout=30)
-    run_index(settings)
-    return create_app({"corpus_dir": corpus, "index_dir": settings.index_dir, "TESTING": True}).test_client()
+    return indexed_client(corpus, tmp_path / "index")
 
 
 def test_api_search_inside_a_document_gives_only_its_pages_in_page_order(inside_client):

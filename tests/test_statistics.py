@@ -7,10 +7,8 @@ from pathlib import Path
 import pytest
 
 from builders import make_pdf
-from kil_search.config import load_settings
+from conftest import indexed_client
 from kil_search.enrich.statistics import find_statistics
-from kil_search.indexing import run_index
-from kil_search.web import create_app
 
 
 def figures(text: str) -> dict[str, tuple]:
@@ -70,9 +68,7 @@ def statistics_client(tmp_path: Path):
         "About 40% of social value spend stayed local <b>here</b>.",
     ], title="Social value study")
     make_pdf(corpus / "reports" / "other.pdf", ["Parks cost £9m to maintain this year."], title="Parks report")
-    settings = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", jobs=1, extract_timeout=30)
-    run_index(settings)
-    return create_app({"corpus_dir": corpus, "index_dir": settings.index_dir, "TESTING": True}).test_client()
+    return indexed_client(corpus, tmp_path / "index")
 
 
 def test_api_statistics_gives_values_in_their_sentences_with_page_links(statistics_client):
