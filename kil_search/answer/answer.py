@@ -17,6 +17,7 @@ from .facts import fact_answer
 from .features import features, matrix, question_weights, retrieval_figures
 from .model import load_model
 from .question import Question, analyse_question
+from .shapes import keep_shaped
 from .words import stems
 
 MAX_ALTERNATIVES = 3
@@ -44,7 +45,7 @@ def answer_question(service, question: str, threshold: float | None = None,
     """
     started = time.perf_counter()
     threshold = load_model().threshold if threshold is None else threshold
-    scored = score_candidates(service, question, filters)
+    scored = keep_shaped(score_candidates(service, question, filters), load_model(), getattr(service, "glossary", None))
     terms = frozenset(scored.question.search_terms)
     answer = fact_answer(service, scored.question, filters)
     alternatives: list[Answer] = []

@@ -13,6 +13,11 @@ _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                      r"forty|fifty|hundred|thousand|million|billion|dozen|half|third|quarter)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\b\d{1,2}(?:st|nd|rd|th)\s+century\b|\bcentur(?:y|ies)\b", re.IGNORECASE)
+_FIGURE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+                     r"seventy|eighty|ninety|hundred|thousand|million|billion|dozen|dozens|hundreds|thousands|millions|"
+                     r"half|third|quarter|twice|double|triple)\b", re.IGNORECASE)
+_YEAR_FIGURE = re.compile(r"^(?:1[89]|20)\d\d$")
 _MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 
 
@@ -42,3 +47,13 @@ def has_date(text: str) -> bool:
 def has_number(text: str) -> bool:
     """True when text holds a figure or a number word."""
     return bool(_NUMBER.search(text))
+
+
+def figures(text: str) -> set[str]:
+    """Return the figures text states, as written (lower case, no thousands commas), leaving out bare years.
+
+    A year such as "2019" dates a figure rather than being one: "How many joined in 2019?" is not
+    answered by a sentence whose only number is 2019.
+    """
+    found = {match.group(0).lower().replace(",", "") for match in _FIGURE.finditer(text)}
+    return {figure for figure in found if not _YEAR_FIGURE.match(figure)}

@@ -1,0 +1,89 @@
+"""The shape of answer a question needs, and which candidates have it.
+
+A question can rule candidates out whatever the model thinks of them: "how many" and "how much"
+want a figure the question does not give already, a question about money wants a sum of money,
+"what are the six ..." wants six things (a list of six, never a list of four), and "what is X?"
+is best answered by a sentence that says what X is. When candidates of the wanted shape exist,
+only they compete, and the model's confidence is read over them alone; when none exists for a
+figure or a sum, there is no answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+
+from .candidates import Unit, is_list, is_row
+from .definitions import defines, subject_forms
+from .question import Question
+from .sentences import HEADING
+from .words import figures
+
+_MONEY_QUESTION = re.compile(
+    r"\b(?:cost|costs|costing|spend|spends|spent|spending|pay|pays|paid|give|gives|gave|given|worth|fund|funds|funded|"
+    r"funding|raise|raises|raised|budget|budgets|price|prices|salary|salaries|turnover|income|grant|grants|invest|"
+    r"invests|invested|investment|charge|charges|charged|save|saves|saved|saving|savings|pound|pounds|money|fee|fees|"
+    r"generate|generates|generated|contract\s+(?:value|worth)|value)\b", re.IGNORECASE)
+_SHARE_OF = re.compile(r"\bhow\s+much\s+of\b|\bwhat\s+(?:share|proportion|percentage)\b", re.IGNORECASE)
+_MONEY = re.compile(r"[£$€¥]\s?\d|\d[\d,.]*\s?(?:pounds|pence|p\b|dollars|euros)|\b(?:pounds?|dollars?|euros?)\b",
+                    re.IGNORECASE)
+
+
+def wants_figure(question: Question) -> bool:
+    """True for "how many" and "how much" questions: a figure answers them."""
+    return question.kind in ("how_many", "how_much")
+
+
+def wants_money(question: Question) -> bool:
+    """True for a "how much" question about money ("how much did the council give"), not a share of something."""
+    return question.kind == "how_much" and bool(_MONEY_QUESTION.search(question.text)) and \
+        not _SHARE_OF.search(question.text)
+
+
+def has_shape(question: Question, unit: Unit) -> bool:
+    """True when a candidate can be the answer the question's shape allows at all."""
+    if wants_figure(question) and not figures(unit.text) - figures(question.text):
+        return False
+    if wants_money(question) and not _MONEY.search(unit.text):
+        return False
+    if question.list_count and is_list(unit) and list_length(unit) != question.list_count:
+        return False  # "the six principles" are never a list of four things
+    return True
+
+
+def list_length(unit: Unit) -> int:
+    """Return how many items a whole-list candidate holds (its first line announces the list)."""
+    return unit.text.count("\n")
+
+
+def preferred(question: Question, unit: Unit, forms: list[re.Pattern]) -> bool:
+    """True for a candidate of the exact shape asked: a list of the count asked, or a sentence defining the subject."""
+    if question.list_count:
+        return is_list(unit) and list_length(unit) == question.list_count
+    if forms:
+        return unit.kind != HEADING and not is_list(unit) and not is_row(unit) and defines(unit, forms)
+    return False
+
+
+def keep_shaped(scored, model, glossary=None):
+    """Return scored with only the candidates of the shape the question wants (the preferred ones when any exist).
+
+    The confidence is the model's sureness over the kept candidates; it stays 0 when the question seemed
+    off the library's subject.
+    """
+    question = scored.question
+    if not len(scored.units):
+        return scored
+    forms = subject_forms(question, glossary)
+    allowed = np.array([has_shape(question, unit) for unit in scored.units], dtype=bool)
+    best = np.array([ok and preferred(question, unit, forms) for ok, unit in zip(allowed, scored.units)], dtype=bool)
+    keep = best if best.any() else allowed
+    if keep.all():
+        return scored
+    places = np.flatnonzero(keep)
+    rows, scores = scored.rows[places], scored.scores[places]
+    confidence = model.sureness(rows, scores) if scored.confidence > 0 and len(places) else 0.0
+    return replace(scored, units=[scored.units[place] for place in places], rows=rows, scores=scores,
+                   confidence=confidence)
