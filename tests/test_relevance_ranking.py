@@ -26,6 +26,7 @@ PAGES = {
                          "<p>Councils weigh procurement value; social clubs matter too for the council.</p>"),
     "together.html": ("Pilot", "<p>The pilot tested wind tunnel models for one season.</p>"),
     "apart.html": ("Trial", "<p>Tunnel flooded; models lost; wind rose.</p>"),  # shorter: plain BM25 puts it first
+    "separation.html": ("Boundary studies", "<p>Layer separation behind a step on a flat plate.</p>"),
 }
 
 
@@ -81,6 +82,19 @@ def test_a_quoted_phrase_in_a_long_query_stays_a_must(service):
 def test_words_typed_together_rank_the_passage_that_has_them_together_first(service):
     results = service.search("wind tunnel models")
     assert [hit.id for hit in results.results][:2] == ["together.html", "apart.html"]
+
+
+def test_a_hyphenated_word_is_found_by_its_words_in_title_and_text(service):
+    results = service.search("boundary-layer separation")  # "boundary" only in the title, "layer" in the text
+    assert [hit.id for hit in results.results] == ["separation.html"]
+    assert not results.matched_any_word
+
+
+def test_each_word_of_a_hyphenated_word_counts_in_a_long_query(service):
+    results = service.search("boundary-layer separation behind step")
+    assert results.results[0].id == "separation.html"
+    assert "transfer.html" in [hit.id for hit in results.results]  # "boundary layer" alone still counts, lower
+    assert not results.matched_any_word  # the separation page holds every word
 
 
 def test_short_queries_still_need_every_word(service):

@@ -72,6 +72,8 @@ class Evaluator:
         """Return every passage the query matches with its score."""
         if self.combine_fields and _field_group(node) is not None:
             return self._combined(node)
+        if self.combine_fields and word_parts(node) is not None:  # "three-dimensional": each word a BM25F word
+            return self._and(word_parts(node))
         if isinstance(node, wq.Term):
             return self._boosted(self._term(node.fieldname, node.text), node.boost)
         if isinstance(node, wq.Phrase):
@@ -166,15 +168,16 @@ class Evaluator:
             return None
         if any(isinstance(child, wq.Not) for child in node.subqueries):
             return None
-        least = max(1, math.ceil(MOST_WORDS * len(node.subqueries)))
-        matches, _complete = self.coordinated(node.subqueries, least, MOST_RARITY)
+        clauses = split_words(node.subqueries)
+        least = max(1, math.ceil(MOST_WORDS * len(clauses)))
+        matches, _complete = self.coordinated(clauses, least, MOST_RARITY)
         for clause in node.subqueries:  # a quoted phrase stays a must
             if _is_quoted(clause) and len(matches.ids):
                 keep = _common_mask(matches.ids, self.evaluate(clause).ids)
                 matches = Matches(matches.ids[keep], matches.scores[keep], matches.terms[keep])
         if excluded is not None:
             matches = _without(matches, self.evaluate(excluded).ids)
-        return matches, len(node.subqueries)
+        return matches, len(clauses)
 
     def coordinated(self, clauses, least: int, rarity_share: float = 0.0) -> tuple[Matches, bool]:
         """Unite the clauses' matches, keep passages holding at least `least` of them and at least
@@ -245,7 +248,7 @@ class Evaluator:
     def _or(self, node: wq.Or) -> Matches:
         """Unite the children, adding scores; apply the coordination bonus when the Or has a scale."""
         if self.combine_fields and node.scale:  # any word: coordinated by words held, as long queries are
-            return self._boosted(self.coordinated(_word_clauses(node.subqueries), 1)[0], node.boost)
+            return self._boosted(self.coordinated(split_words(_word_clauses(node.subqueries)), 1)[0], node.boost)
         parts = [self.evaluate(child) for child in node.subqueries]
         parts = [part for part in parts if len(part.ids)]
         if not parts:
@@ -289,6 +292,37 @@ def _field_group(node: wq.Query) -> str | None:
             return None
         words.add(_text(child.text))
     return words.pop() if len(words) == 1 else None
+
+
+def word_parts(node: wq.Query) -> list[wq.Query] | None:
+    """Return one clause per word of a word the analyser split ("three-dimensional" parses to an Or of
+    one And per field), each word over the fields as _field_group reads it; None for anything else."""
+    if not isinstance(node, wq.Or) or node.minmatch or not node.subqueries:
+        return None
+    words, terms = None, {}
+    for child in node.subqueries:
+        if not isinstance(child, wq.And) or len(child.subqueries) < 2:
+            return None
+        if not all(isinstance(term, wq.Term) and term.fieldname in FIELD_WEIGHTS for term in child.subqueries):
+            return None
+        sequence = tuple(_text(term.text) for term in child.subqueries)
+        if words not in (None, sequence):
+            return None
+        words = sequence
+        for term in child.subqueries:
+            terms.setdefault(term.fieldname + ":" + _text(term.text), wq.Term(term.fieldname, term.text, boost=term.boost * child.boost))
+    return [wq.Or([term for key, term in terms.items() if key.split(":", 1)[1] == word], boost=node.boost)
+            for word in dict.fromkeys(words)]
+
+
+def split_words(clauses) -> list[wq.Query]:
+    """Return the clauses with each split word ("three-dimensional") as one clause per word, each word
+    once (as the parser keeps a repeated word once)."""
+    result: list[wq.Query] = []
+    for part in (part for clause in clauses for part in (word_parts(clause) or [clause])):
+        if part not in result:
+            result.append(part)
+    return result
 
 
 def _is_quoted(node: wq.Query) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
-from .matching import Evaluator, Matches, _field_group, _word_clauses
+from .matching import Evaluator, Matches, _field_group, _word_clauses, split_words
 from .postings import POSITION_BITS
 
 WINDOW = 3  # positions apart (after stop words) that still count as near
@@ -32,7 +32,7 @@ def query_words(node: wq.Query) -> list[str]:
         clauses = _word_clauses(node.subqueries)
     else:
         return []
-    return [word for word in (_field_group(clause) for clause in clauses) if word is not None]
+    return [word for word in (_field_group(clause) for clause in split_words(clauses)) if word is not None]
 
 
 def add_proximity(evaluator: Evaluator, node: wq.Query, matches: Matches) -> Matches:
