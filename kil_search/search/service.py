@@ -22,6 +22,7 @@ from .case_studies import CaseStudyEntry, all_case_studies
 from .best_passage import Ranking, rank_matches, score_for_ranking, score_matches
 from .facet_arrays import count_facets_of, passing_passages
 from .facets import FacetTable, count_facets, matching_passages
+from .generation_cache import GenerationCache
 from .glossary import Glossary, load_glossary
 from .postings import GenerationArrays, StaleArrays
 from .grouping import SORTS, find_documents, page_of_ranking
@@ -40,7 +41,8 @@ REFRESH_CHECK_SECONDS = 1.0
 RETIRED_SEARCHER_GRACE_SECONDS = 60.0
 # Fewer documents than this and the page looks for a better spelling.
 FEW_RESULTS = 3
-MAX_CACHED_CORRECTIONS = 10_000  # spelling corrections kept per thread and searcher
+MAX_CACHED_CORRECTIONS = 10_000  # spelling corrections kept per index generation
+MAX_CACHED_QUERIES = 2_000  # prepared queries kept per index generation (parsing was a fifth of a search)
 _WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
 
 
@@ -61,6 +63,8 @@ class SearchService:
         self._arrays = None  # (generation key, GenerationArrays)
         self._table = None  # (generation key, FacetTable)
         self._open: set = set()  # every thread's searcher, so close() can release their files
+        self._prepared = GenerationCache(MAX_CACHED_QUERIES)
+        self._corrections = GenerationCache(MAX_CACHED_CORRECTIONS)
 
     def close(self) -> None:
         """Close every searcher this service opened (the index files they hold)."""
@@ -72,6 +76,8 @@ class SearchService:
             if self._arrays is not None:
                 self._arrays[1].close()
                 self._arrays = None
+        self._prepared.clear()
+        self._corrections.clear()
 
     def __del__(self):
         try:
@@ -161,11 +167,11 @@ class SearchService:
         page = max(1, page)
         sort = sort if sort in SORTS else "relevance"
         searcher, table = self.searcher(), self.facet_table()
-        query = prepare(searcher, text, filters, self.glossary, self.gazetteer, exact)
+        query = self._prepare(searcher, text, filters, exact)
         hits, total, matched, complete = self._find(searcher, table, query, page, per_page, sort)
         any_word = total > 0 and not complete  # a long query found passages with most, not all, of its words
         if total == 0 and not query.parsed.is_empty and len(query.parsed.highlight_terms) > 1:
-            query = prepare(searcher, text, filters, self.glossary, self.gazetteer, exact, any_word=True)
+            query = self._prepare(searcher, text, filters, exact, any_word=True)
             hits, total, matched, _complete = self._find(searcher, table, query, page, per_page, sort)
             any_word = total > 0
         facets = []
@@ -176,14 +182,14 @@ class SearchService:
         suggestion = self._did_you_mean(searcher, text, query, exact, 0 if any_word else total) if total < FEW_RESULTS else None
         self._add_document_facts(searcher, hits)
         took = round((time.perf_counter() - started) * 1000, 2)
-        return SearchPage(text, total, page, per_page, took, hits, any_word, filters=query.filters, facets=facets, sort=sort,
-                          exact=exact, expansions=query.rewrite.expansions, case_studies_only=query.rewrite.case_studies_only,
+        return SearchPage(text, total, page, per_page, took, hits, any_word, filters=dict(query.filters), facets=facets, sort=sort,
+                          exact=exact, expansions=list(query.rewrite.expansions), case_studies_only=query.rewrite.case_studies_only,
                           suggestion=suggestion)
 
     def count(self, text: str, filters: Mapping[str, Iterable[str]] | None = None, exact: bool = False) -> int:
         """Return how many documents a search would find (all words; no passages, no facets)."""
         searcher = self.searcher()
-        query = prepare(searcher, text, filters, self.glossary, self.gazetteer, exact)
+        query = self._prepare(searcher, text, filters, exact)
         if not query.runnable:
             return 0
         table = self.facet_table()
@@ -192,6 +198,14 @@ class SearchService:
             return ranked[0].total
         docnums = matching_passages(searcher, query.text_query, query.filter_query, query.mask)
         return len({table.doc_ids[docnum] for docnum in docnums})
+
+    def _prepare(self, searcher, text: str, filters: Mapping[str, Iterable[str]] | None, exact: bool,
+                 any_word: bool = False) -> PreparedQuery:
+        """Return prepare()'s query, worked out once per index generation and shared by threads (read-only)."""
+        filters = {name: tuple(values) for name, values in (filters or {}).items()}
+        key = (text, tuple(filters.items()), exact, any_word)
+        return self._prepared.get(self._local.index, searcher.reader().generation(), key,
+                                  lambda: prepare(searcher, text, filters, self.glossary, self.gazetteer, exact, any_word))
 
     def _rank(self, searcher, table: FacetTable, query: PreparedQuery) -> tuple[Ranking, np.ndarray, bool] | None:
         """Score the query over postings arrays: the ranking within filters, every match (for facets), and
@@ -301,16 +315,9 @@ class SearchService:
         return Suggestion(corrected, corrected_total) if corrected_total > total else None
 
     def _correction(self, searcher, text: str) -> str | None:
-        """Return correct_query's answer for text, worked out once per searcher (the fuzzy term lookups dominate)."""
-        held = getattr(self._local, "corrections", None)
-        if held is None or held[0] is not searcher:
-            held = self._local.corrections = (searcher, {})
-        cache = held[1]
-        if text not in cache:
-            if len(cache) >= MAX_CACHED_CORRECTIONS:
-                cache.clear()
-            cache[text] = correct_query(searcher, text, self._word_frequency(searcher))
-        return cache[text]
+        """Return correct_query's answer for text, worked out once per index generation (the fuzzy term lookups dominate)."""
+        return self._corrections.get(self._local.index, searcher.reader().generation(), text,
+                                     lambda: correct_query(searcher, text, self._word_frequency(searcher)))
 
     def _word_frequency(self, searcher):
         """Return a function giving a spelling word's count over the live records of this searcher's index.
