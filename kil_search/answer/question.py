@@ -48,6 +48,15 @@ _QUANTITY = re.compile(
     r"^\s*what\s+(?:is|was|are|were)\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?(?P<noun>population|size|amount|"
     r"cost|costs|budget|value|income|price|rate|percentage|proportion|share|total|score|average|salary|turnover|figure)\b"
 )
+# "What LM3 score did it achieve", "what weighting did the council give": a figure is asked for.
+_MEASURED = re.compile(
+    r"^\s*what\s+(?:[\w'’-]+\s+){0,2}?(?P<noun>score|scores|weighting|rate|percentage|proportion|share|amount|total|"
+    r"figure|cost|costs|value|price|budget|salary|turnover|income)\s+(?:did|does|do|is|was|were|are|has|have|had|will|would)\b"
+)
+# A clause before the question proper: "When the election produced a majority, what was it the first of?"
+_OPENING_CLAUSE = re.compile(r"^\s*(?:when|while|after|before|if|as|since|once|although|though|during|in|on|by|"
+                             r"according\s+to|besides|apart\s+from)\b[^,?]{3,},\s*(?P<clause>)(?=(?:what|which|who|whom|"
+                             r"whose|where|why|how|when)\b)")
 _MONEY_NOUNS = frozenset("cost costs budget value income price salary turnover".split())
 _NAME_NOUNS = re.compile(r"\b(?:councils?|organisations?|organizations?|places?|areas?|authorit(?:y|ies)|towns?|cities|city|"
                          r"charit(?:y|ies)|partners?|people|person|groups?|bodies|body|compan(?:y|ies)|trusts?)\b", re.IGNORECASE)
@@ -201,13 +210,19 @@ def _counted(text: str, terms: list[str]) -> str:
 
 
 def _kind(lowered: str) -> str:
-    """Classify the question by its opening words."""
+    """Classify the question by its opening words (after an opening clause: "When X happened, which ...")."""
+    clause = _OPENING_CLAUSE.match(lowered)
+    if clause:
+        return _kind(lowered[clause.end("clause"):])
     if re.search(r"\bhow\s+long\b|\bfor\s+how\s+many\s+(?:years|months|weeks|days)\b", lowered):
         return "how_long"
     if re.search(r"\bhow\s+often\b|\bhow\s+frequently\b", lowered):
         return "how_often"
     if re.search(r"\bhow\s+many\b|\bwhat\s+(?:number|proportion|percentage|share)\b|^\s*what\s+(?:is|was)\s+the\s+(?:total\s+)?number\s+of\b", lowered):
         return "how_many"
+    measured = _MEASURED.search(lowered)
+    if measured:
+        return "how_much" if measured.group("noun") in _MONEY_NOUNS else "how_many"
     if _QUANTITY.search(lowered):
         return "how_much" if _QUANTITY.search(lowered).group("noun") in _MONEY_NOUNS else "how_many"
     if re.search(r"\bhow\s+much\b|\bwhat\s+(?:did|does|do|will)\s+(?:\w+\s+){0,4}cost\b|\bwhat\s+(?:is|was)\s+the\s+(?:cost|value|budget|price)\b", lowered):

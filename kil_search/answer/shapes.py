@@ -1,7 +1,8 @@
 """The shape of answer a question needs, and which candidates have it.
 
 A question can rule candidates out whatever the model thinks of them: "how many" and "how much"
-want a figure the question does not give already, a question about money wants a sum of money,
+want a figure the question does not give already, "in what year" a date, "how long" a figure or a date, a
+question about money wants a sum of money, one asking for a telephone number or an email address one,
 "what are the six ..." wants six things (a list of six, never a list of four), and "what is X?"
 is best answered by a sentence that says what X is. When candidates of the wanted shape exist,
 only they compete, and the model's confidence is read over them alone; when none exists for a
@@ -19,7 +20,7 @@ from .candidates import Unit, is_list, is_row
 from .definitions import defines, subject_forms
 from .question import Question
 from .sentences import HEADING
-from .words import figures
+from .words import figures, has_date
 
 _MONEY_QUESTION = re.compile(
     r"\b(?:cost|costs|costing|spend|spends|spent|spending|pay|pays|paid|give|gives|gave|given|worth|fund|funds|funded|"
@@ -29,6 +30,13 @@ _MONEY_QUESTION = re.compile(
 _SHARE_OF = re.compile(r"\bhow\s+much\s+of\b|\bwhat\s+(?:share|proportion|percentage)\b", re.IGNORECASE)
 _MONEY = re.compile(r"[£$€¥]\s?\d|\d[\d,.]*\s?(?:pounds|pence|p\b|dollars|euros)|\b(?:pounds?|dollars?|euros?)\b",
                     re.IGNORECASE)
+
+# Only a question naming the unit of time wants a date for sure: "when" is often answered by an event
+# ("immediately after Decision Time").
+_DATE_ASKED = re.compile(r"\b(?:what|which)\s+(?:year|date|month|decade|century)\b", re.IGNORECASE)
+_PHONE_QUESTION = re.compile(r"\b(?:tele)?phone\s+number\b|\bnumber\s+(?:to|should\s+I)\s+(?:call|ring|phone)\b", re.IGNORECASE)
+_PHONE = re.compile(r"\+?\(?\d[\d ()-]{6,}\d")
+_EMAIL_QUESTION = re.compile(r"\be-?mail\s+address\b|\bwhat\s+is\s+(?:the\s+|their\s+|its\s+)?e-?mail\b", re.IGNORECASE)
 
 
 def wants_figure(question: Question) -> bool:
@@ -45,6 +53,14 @@ def wants_money(question: Question) -> bool:
 def has_shape(question: Question, unit: Unit) -> bool:
     """True when a candidate can be the answer the question's shape allows at all."""
     if wants_figure(question) and not figures(unit.text) - figures(question.text):
+        return False
+    if _DATE_ASKED.search(question.text) and not has_date(unit.text):
+        return False
+    if question.kind == "how_long" and not (figures(unit.text) - figures(question.text) or has_date(unit.text)):
+        return False
+    if _PHONE_QUESTION.search(question.text) and not _PHONE.search(unit.text):
+        return False
+    if _EMAIL_QUESTION.search(question.text) and "@" not in unit.text:
         return False
     if wants_money(question) and not _MONEY.search(unit.text):
         return False
@@ -71,7 +87,9 @@ def keep_shaped(scored, model, glossary=None):
     """Return scored with only the candidates of the shape the question wants (the preferred ones when any exist).
 
     The confidence is the model's sureness over the kept candidates; it stays 0 when the question seemed
-    off the library's subject.
+    off the library's subject. A candidate of the exact shape asked (the list of six, the sentence
+    defining X) may score low with the model, which knows nothing of counts or definitions: the
+    model's sureness that the library answers the question at all then stands for it.
     """
     question = scored.question
     if not len(scored.units):
@@ -85,5 +103,7 @@ def keep_shaped(scored, model, glossary=None):
     places = np.flatnonzero(keep)
     rows, scores = scored.rows[places], scored.scores[places]
     confidence = model.sureness(rows, scores) if scored.confidence > 0 and len(places) else 0.0
+    if best.any():
+        confidence = max(confidence, scored.confidence)
     return replace(scored, units=[scored.units[place] for place in places], rows=rows, scores=scores,
                    confidence=confidence)
