@@ -1,7 +1,7 @@
 """The shape of answer a question needs, and which candidates have it.
 
 A question can rule candidates out whatever the model thinks of them: "how many" and "how much"
-want a figure the question does not give already, "in what year" a date, "how long" a figure or a date, a
+want a figure the question does not give already, "in what year" a date, "how long" a duration or a date, a
 question about money wants a sum of money, one asking for a telephone number or an email address one,
 "what are the six ..." wants six things (a list of six, never a list of four), and "what is X?"
 is best answered by a sentence that says what X is. When candidates of the wanted shape exist,
@@ -32,8 +32,12 @@ _MONEY = re.compile(r"[£$€¥]\s?\d|\d[\d,.]*\s?(?:pounds|pence|p\b|dollars|eu
                     re.IGNORECASE)
 
 # Only a question naming the unit of time wants a date for sure: "when" is often answered by an event
-# ("immediately after Decision Time").
+# ("immediately after Decision Time", "since the Tang dynasty").
 _DATE_ASKED = re.compile(r"\b(?:what|which)\s+(?:year|date|month|decade|century)\b", re.IGNORECASE)
+_DURATION = re.compile(r"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                       r"forty|fifty|several|many|few|hundred|hundreds)[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|"
+                       r"seconds?|decades?|centuries|century|miles?|kilometres?|kilometers?|km|metres?|meters?|feet|foot)\b",
+                       re.IGNORECASE)
 _PHONE_QUESTION = re.compile(r"\b(?:tele)?phone\s+number\b|\bnumber\s+(?:to|should\s+I)\s+(?:call|ring|phone)\b", re.IGNORECASE)
 _PHONE = re.compile(r"\+?\(?\d[\d ()-]{6,}\d")
 _EMAIL_QUESTION = re.compile(r"\be-?mail\s+address\b|\bwhat\s+is\s+(?:the\s+|their\s+|its\s+)?e-?mail\b", re.IGNORECASE)
@@ -56,7 +60,7 @@ def has_shape(question: Question, unit: Unit) -> bool:
         return False
     if _DATE_ASKED.search(question.text) and not has_date(unit.text):
         return False
-    if question.kind == "how_long" and not (figures(unit.text) - figures(question.text) or has_date(unit.text)):
+    if question.kind == "how_long" and not (_DURATION.search(unit.text) or has_date(unit.text)):
         return False
     if _PHONE_QUESTION.search(question.text) and not _PHONE.search(unit.text):
         return False
