@@ -19,7 +19,7 @@ from kil_search.web import create_app
 REVIEW_TITLE = "Tidewater Trust: annual review of the harbour year"
 REVIEW_PAGES = [
     "Tidewater Trust\nAnnual review 2022",
-    "Contents\nOur money 3\nOur aims 4\nThe quay pantry 5\nContact us 6",
+    "In this review\nOur money .......... 3\nOur aims .......... 4\nThe quay pantry .......... 5\nContact us .......... 6",
     "Our money. The city council gave the Tidewater Trust its thanks each year for keeping the ferry running. "
     "Volunteers from the quay kept the ferry running through the winter storms. "
     "The council's grant to the trust was £42,500 a year for the ferry service.",
@@ -169,9 +169,11 @@ def test_a_telephone_number_question_is_answered_only_by_a_sentence_with_a_numbe
                            filters={"type": ["briefing"]}).answer is None
 
 
-def test_no_cover_or_contents_line_is_ever_an_answer(client):
-    for question in ("What does the Tidewater Trust annual review cover?", "Where is our money in the review?",
-                     "What is in the Tidewater Trust annual review 2022?"):
-        reply = ask(client, question)
-        for card in ([reply["answer"]] if reply["answer"] else []) + reply["alternatives"]:
-            assert card["page"] not in (1, 2) or card["document"]["id"] != "reports/tidewater-review.pdf", card
+@pytest.mark.parametrize("question", ["What does the Tidewater Trust annual review cover?",
+                                      "How many pages are in our aims and our money?",
+                                      "What is in the Tidewater Trust annual review 2022?"])
+def test_no_cover_or_contents_line_is_ever_an_answer(library, question):
+    # Threshold 0: whatever the model makes of them, the cover (page 1) and contents (page 2) give no card.
+    result = answer_question(SearchService(library), question, threshold=0.0)
+    for card in ([result.answer] if result.answer else []) + result.alternatives:
+        assert card.page not in (1, 2) or card.document["id"] != "reports/tidewater-review.pdf", card.text

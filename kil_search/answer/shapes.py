@@ -1,6 +1,7 @@
 """The shape of answer a question needs, and which candidates have it.
 
-A question can rule candidates out whatever the model thinks of them: "how many" and "how much"
+A question can rule candidates out whatever the model thinks of them (and no question is answered by
+a contents line): "how many" and "how much"
 want a figure the question does not give already, "in what year" a date, "how long" a duration or a date, a
 question about money wants a sum of money, one asking for a telephone number or an email address one,
 "what are the six ..." wants six things (a list of six, never a list of four), and "what is X?"
@@ -38,6 +39,8 @@ _DURATION = re.compile(r"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|e
                        r"forty|fifty|several|many|few|hundred|hundreds)[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|"
                        r"seconds?|decades?|centuries|century|miles?|kilometres?|kilometers?|km|metres?|meters?|feet|foot)\b",
                        re.IGNORECASE)
+# "Our money .......... 3": a contents entry, with its leader dots and page number (a contents page may have no heading).
+_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$|…\s*\d{1,4}\s*$")
 _PHONE_QUESTION = re.compile(r"\b(?:tele)?phone\s+number\b|\bnumber\s+(?:to|should\s+I)\s+(?:call|ring|phone)\b", re.IGNORECASE)
 _PHONE = re.compile(r"\+?\(?\d[\d ()-]{6,}\d")
 _EMAIL_QUESTION = re.compile(r"\be-?mail\s+address\b|\bwhat\s+is\s+(?:the\s+|their\s+|its\s+)?e-?mail\b", re.IGNORECASE)
@@ -56,6 +59,8 @@ def wants_money(question: Question) -> bool:
 
 def has_shape(question: Question, unit: Unit) -> bool:
     """True when a candidate can be the answer the question's shape allows at all."""
+    if _CONTENTS_ENTRY.search(unit.text):
+        return False  # a contents line points to the answer's page; it never says the answer
     if wants_figure(question) and not figures(unit.text) - figures(question.text):
         return False
     if _DATE_ASKED.search(question.text) and not has_date(unit.text):
