@@ -31,7 +31,9 @@ REVIEW_PAGES = [
     "The quay pantry. The quay pantry opened a second room in the customs house when the pantry volunteers asked "
     "for more space to open on Saturdays. "
     "A quay pantry is a shop where members pay a small fee each week and choose their own groceries. "
-    "The first customers came through its doors in March 2021, after a year of fundraising.",
+    "The first customers came through its doors in March 2021, after a year of fundraising. "
+    "How the pantry board will decide is put to members of the pantry at an open meeting each spring. "
+    "The pantry board decides the weekly fee, the opening hours and which local growers supply the shelves.",
     "Contact us. Call the ferry office on 0113 496 0000 between nine and five on weekdays. "
     "The ferry office is run by volunteers from the quay.",
 ]
@@ -158,6 +160,11 @@ def test_a_definition_question_gets_the_sentence_defining_the_term(client):
 def test_a_definition_is_found_under_the_glossary_name_of_the_term(client):
     # The shipped glossary says LM3 is also written "Local Multiplier 3".
     assert "way of measuring" in answer_text(ask(client, "What is LM3?"))
+
+
+def test_what_does_x_do_gets_the_sentence_in_which_x_does_it(library):
+    answer = answer_question(SearchService(library), "What does the pantry board decide?", threshold=0.0).answer
+    assert answer is not None and "weekly fee, the opening hours" in answer.text
 
 
 def test_a_telephone_number_question_is_answered_only_by_a_sentence_with_a_number(library):
