@@ -96,7 +96,7 @@ def candidate_rows(service, text: str, filters: Mapping[str, Iterable[str]] | No
         for unit in units_of(page):
             units.append(unit)
             rows.append(features(question, weights, unknown, unit, on_page, title, found))
-    return question, hits, units, matrix(rows)
+    return question, hits, units, matrix(rows, units, weights)
 
 
 def _unknown_share(service, weights: dict[str, float]) -> float:

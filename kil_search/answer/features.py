@@ -8,13 +8,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .answer_types import answer_type_evidence
 from .candidates import Unit, is_list, is_row
 from .question import Question
-from .words import capitalised, has_date, has_number, stems
+from .words import stem_of, stems
 
 _LEANS_BACK = re.compile(r"^(?:It|Its|They|Their|Them|These|This|Those|He|His|She|Her|Such|Both|The latter|The former)\b")
-_WANTS_DATE = re.compile(r"\b(?:year|century|decade|date|month)\b", re.IGNORECASE)
-_WANTS_NUMBER = re.compile(r"\b(?:how many|how much|number of|percentage|proportion|amount)\b", re.IGNORECASE)
+_WORD = re.compile(r"\w+(?:\.?\w+)*")
+_QUESTION_WORD = re.compile(r"^.*?\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 
 FEATURES = (
     "overlap",  # the question's words in the sentence, each weighted by its rarity
@@ -31,8 +32,10 @@ FEATURES = (
     "unknown",  # the share of the question's weight the library never uses
     "page_rank",  # 1 / (1 + the page's place in the search's ranking)
     "page_score",  # the page's best passage score against the best page's
-    "type_match",  # the question wants a date, number or name and the sentence has one the question does not give
-    "type_missing",  # ... and it has none
+    "date_match",  # the question asks when (what year, ...) and the sentence has a date: +1; has none: -1; else 0
+    "number_match",  # ... asks how many or how much, and the sentence has a number the question does not give
+    "name_match",  # ... asks who or which, and the sentence has a capitalised name the question does not give
+    "place_match",  # ... asks where, and the sentence names a place: in/at/near/from a capitalised name
     "new_words",  # how much the sentence says besides the question's words
     "short",  # fewer than six words
     "row",  # a table row
@@ -42,6 +45,19 @@ FEATURES = (
     "bm25",  # the sentence's own BM25 score against the question's words (rarity-weighted, saturating, length-normalised)
     "off_pages",  # the rarest question word on none of the retrieved pages, against the rarest of all (same for every candidate)
     "strength",  # the best passage's retrieval score per unit of the question's total weight (same for every candidate)
+    "exact",  # the question's words written exactly so in the sentence (not only sharing a stem), rarity-weighted
+    "run",  # the longest stretch of the question's words that the sentence repeats in order, against the question's length
+    "head_match",  # the question's first word after its question word ("which province", "what type of X") is in the sentence
+    "end_match",  # the question's last word (often its verb: "who did Abercrombie replace") is in the sentence
+    "answer_room",  # words of the sentence next to a matched word that the question does not hold: where an answer sits
+    "position",  # its place on the page, from 0 (first) to 1 (last)
+    "page_lead",  # its overlap less the best overlap of a unit on its page (0 for the page's best)
+    "overall_lead",  # its overlap less the best overlap of any candidate (0 for the best)
+    "bm25_lead",  # its BM25 less the best BM25 of any candidate
+    "context_lead",  # its overlap with the sentence before it, less the best such of any candidate
+    "before_instead",  # the question's words in the sentence before, for a sentence holding fewer of them itself
+    "local_overlap",  # the question's words in it, each weighted by its rarity among the candidates rather than the library
+    "page_local_overlap",  # ... by its rarity among the units of its own page
 )
 
 
@@ -77,7 +93,7 @@ def features(question: Question, weights: dict[str, float], unknown: float, unit
         unknown,
         1.0 / (1 + unit.page.rank),
         unit.page.score,
-        *_answer_type(question, unit.text, own_set),
+        *answer_type_evidence(question, unit.text),
         min(1.0, math.log1p(len(own_set - set(weights))) / math.log(30)),
         1.0 if len(unit.text.split()) < 6 else 0.0,
         1.0 if is_row(unit) else 0.0,
@@ -87,6 +103,15 @@ def features(question: Question, weights: dict[str, float], unknown: float, unit
         _bm25(weights, own, total),
         found.off_pages,
         found.strength,
+        _exact(question, weights, unit.text, total),
+        _run(question, own),
+        *_ends_matched(question, own_set | set(stems(unit.before))),
+        _answer_room(own, set(weights)),
+        float(unit.position),  # made relative to the page by matrix()
+        0.0, 0.0, 0.0,  # leads: filled by matrix(), which sees every candidate
+        sum(weights[term] for term in weights if term in own_set or term in before) / total,
+        max(0.0, sum(weights[term] for term in weights if term in before) / total - sum(weights[term] for term in matched) / total),
+        0.0, 0.0,  # local overlaps: filled by matrix()
     ]
 
 
@@ -107,9 +132,85 @@ def retrieval_figures(weights: dict[str, float], pages_stems: set[str], best_sco
     return Found(missing / rarest, min(3.0, best_score / sum(weights.values())))
 
 
-def matrix(rows: list[list[float]]) -> np.ndarray:
-    """Return the feature rows as one array."""
-    return np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
+def matrix(rows: list[list[float]], units: list[Unit] | None = None, weights: dict[str, float] | None = None) -> np.ndarray:
+    """Return the feature rows as one array, with the columns that compare a candidate with the others filled in.
+
+    units are the rows' candidates (the units of one page come together, in reading order); weights the question's.
+    """
+    array = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
+    if not len(array) or units is None:
+        return array
+    column = FEATURES.index
+    pages_of = np.asarray([unit.page.rank for unit in units])
+    overlap = array[:, column("overlap")]
+    held = _held(units, weights or {})
+    array[:, column("local_overlap")] = _local_overlap(held)
+    for page in np.unique(pages_of):
+        on_page = pages_of == page
+        array[on_page, column("page_lead")] = overlap[on_page] - overlap[on_page].max()
+        places = array[on_page, column("position")]
+        array[on_page, column("position")] = places / max(1.0, places.max())
+        array[on_page, column("page_local_overlap")] = _local_overlap(held[on_page])
+    array[:, column("overall_lead")] = overlap - overlap.max()
+    array[:, column("bm25_lead")] = array[:, column("bm25")] - array[:, column("bm25")].max()
+    context = array[:, column("context_lead")]
+    array[:, column("context_lead")] = context - context.max()
+    return array
+
+
+def _held(units: list[Unit], weights: dict[str, float]) -> np.ndarray:
+    """Return a candidates x question words array: 1 where the candidate holds the word."""
+    terms = list(weights)
+    return np.array([[term in set(stems(unit.text)) for term in terms] for unit in units], dtype=float).reshape(len(units), len(terms))
+
+
+def _local_overlap(held: np.ndarray) -> np.ndarray:
+    """Return each row's share of the question's words, each weighted by how few of these rows hold it."""
+    if not held.size:
+        return np.zeros(len(held))
+    rarity = np.log((len(held) + 1) / (held.sum(axis=0) + 0.5))
+    return held @ rarity / max(1e-9, float(rarity.sum()))
+
+
+def _exact(question: Question, weights: dict[str, float], text: str, total: float) -> float:
+    """Return the weight of the question's words that the sentence writes exactly as the question does."""
+    written = {word.lower() for word in _WORD.findall(text)}
+    found = {stem_of(word) for word in (w.lower() for w in _WORD.findall(question.text)) if word in written}
+    return sum(weights[term] for term in weights if term in found) / total
+
+
+def _run(question: Question, own: tuple[str, ...]) -> float:
+    """Return the longest run of the question's words that the sentence repeats in the same order, over the question's words."""
+    asked = stems(question.text)
+    if not asked or not own:
+        return 0.0
+    best = 0
+    previous = [0] * (len(own) + 1)
+    for word in asked:
+        current = [0] * (len(own) + 1)
+        for place, theirs in enumerate(own, start=1):
+            if word == theirs:
+                current[place] = previous[place - 1] + 1
+                best = max(best, current[place])
+        previous = current
+    return best / len(asked)
+
+
+def _ends_matched(question: Question, near: set[str]) -> tuple[float, float]:
+    """Return whether the question's first content word after its question word, and its last word, are in near."""
+    asked = stems(_QUESTION_WORD.sub(" ", question.text)) or stems(question.text)
+    if not asked:
+        return 0.0, 0.0
+    return float(asked[0] in near), float(asked[-1] in near)
+
+
+def _answer_room(own: tuple[str, ...], asked: set[str]) -> float:
+    """Return the share of the sentence's new words that stand within two words of a matched one."""
+    new = [place for place, word in enumerate(own) if word not in asked]
+    matched = [place for place, word in enumerate(own) if word in asked]
+    if not new or not matched:
+        return 0.0
+    return sum(1 for place in new if any(abs(place - other) <= 2 for other in matched)) / len(new)
 
 
 def _bigrams(question: Question, own: tuple[str, ...]) -> float:
@@ -152,15 +253,3 @@ def _closeness(own: tuple[str, ...], matched: set[str]) -> float:
     return len(matched) / best
 
 
-def _answer_type(question: Question, text: str, own: set[str]) -> tuple[float, float]:
-    """Return (has the kind of answer asked for, lacks it); both 0 when the question wants no particular kind."""
-    asked = set(stems(question.text))
-    if question.kind in ("when", "how_long") or _WANTS_DATE.search(question.text):
-        found = has_date(text) or (question.kind == "how_long" and has_number(text))
-    elif question.kind in ("how_many", "how_much") or _WANTS_NUMBER.search(question.text):
-        found = has_number(text)
-    elif question.kind in ("who", "where") or question.wants_names:
-        found = bool(capitalised(text) - asked)
-    else:
-        return 0.0, 0.0
-    return (1.0, 0.0) if found else (0.0, 1.0)
