@@ -57,7 +57,9 @@ def library(tmp_path_factory) -> Path:
     make_pdf(corpus / "reports" / "lm3-note.pdf",
              ["LM3 in brief. Councils in the region have used LM3 since 2019 to report on their spending. "
               "Local Multiplier 3 is a way of measuring how much of each pound spent stays in the local economy. "
-              "LM3 results were shared with the cabinet in the spring."],
+              "LM3 results were shared with the cabinet in the spring. "
+              "The councils that ran LM3 studies first shared what the LM3 studies found with their cabinets. "
+              "In 2020 the studies were run by Leeds, Bradford and Kirklees, with help from local universities."],
              title="Measuring local spending: a note for councillors", author="Finance Team")
     case_study_page(corpus / "web" / "kitchen.html", "Kirkstall Bridge Kitchen", "Leeds",
                     "Kirkstall Bridge Kitchen cooks hot meals for older residents under a grant from Leeds City Council.")
@@ -165,6 +167,11 @@ def test_a_definition_is_found_under_the_glossary_name_of_the_term(client):
 def test_what_does_x_do_gets_the_sentence_in_which_x_does_it(library):
     answer = answer_question(SearchService(library), "What does the pantry board decide?", threshold=0.0).answer
     assert answer is not None and "weekly fee, the opening hours" in answer.text
+
+
+def test_which_councils_gets_the_sentence_naming_them(library):
+    answer = answer_question(SearchService(library), "Which councils ran LM3 studies first?", threshold=0.0).answer
+    assert answer is not None and "Leeds, Bradford and Kirklees" in answer.text
 
 
 def test_a_telephone_number_question_is_answered_only_by_a_sentence_with_a_number(library):

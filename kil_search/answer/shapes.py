@@ -5,7 +5,7 @@ a contents line): "how many" and "how much"
 want a figure the question does not give already, "in what year" a date, "how long" a duration or a date, a
 question about money wants a sum of money, one asking for a telephone number or an email address one,
 "what are the six ..." wants six things (a list of six, never a list of four), and "what is X?"
-is best answered by a sentence that says what X is. When candidates of the wanted shape exist,
+is best answered by a sentence that says what X is, and "which councils" by one naming several. When candidates of the wanted shape exist,
 only they compete, and the model's confidence is read over them alone; when none exists for a
 figure or a sum, there is no answer.
 """
@@ -19,6 +19,7 @@ import numpy as np
 
 from .candidates import Unit, is_list, is_row
 from .definitions import defines, subject_forms
+from ..places import load_gazetteer
 from .question import Question
 from .sentences import HEADING
 from .words import figures, has_date
@@ -41,6 +42,11 @@ _DURATION = re.compile(r"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|e
                        re.IGNORECASE)
 # "Our money .......... 3": a contents entry, with its leader dots and page number (a contents page may have no heading).
 _CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$|…\s*\d{1,4}\s*$")
+# "Which councils ...", "which two local authorities ...": the answer names councils (the gazetteer knows them).
+_COUNCIL_QUESTION = re.compile(r"^\s*(?:which|what)\s+(?P<count>(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+)?"
+                               r"(?:[\w'’-]+\s+){0,2}?(?P<noun>councils?|local\s+authorit(?:y|ies)|"
+                               r"authorit(?:y|ies)|boroughs?)\b", re.IGNORECASE)
+SEVERAL_COUNCILS = 3  # a plural question is answered by a sentence or list naming at least this many
 _PHONE_QUESTION = re.compile(r"\b(?:tele)?phone\s+number\b|\bnumber\s+(?:to|should\s+I)\s+(?:call|ring|phone)\b", re.IGNORECASE)
 _PHONE = re.compile(r"\+?\(?\d[\d ()-]{6,}\d")
 _EMAIL_QUESTION = re.compile(r"\be-?mail\s+address\b|\bwhat\s+is\s+(?:the\s+|their\s+|its\s+)?e-?mail\b", re.IGNORECASE)
@@ -83,13 +89,30 @@ def list_length(unit: Unit) -> int:
     return unit.text.count("\n")
 
 
-def preferred(question: Question, unit: Unit, forms: list[re.Pattern]) -> bool:
-    """True for a candidate of the exact shape asked: a list of the count asked, or a sentence defining the subject."""
+def preferred(question: Question, unit: Unit, forms: list, councils_wanted: int) -> bool:
+    """True for a candidate of the exact shape asked: a list of the count asked, a sentence defining the subject,
+    or one naming the councils asked for."""
     if question.list_count:
         return is_list(unit) and list_length(unit) == question.list_count
     if forms:
         return unit.kind != HEADING and not is_list(unit) and not is_row(unit) and defines(unit, forms)
+    if councils_wanted:
+        return unit.kind != HEADING and len(_councils(unit.text) - _councils(question.text)) >= councils_wanted
     return False
+
+
+def councils_wanted(question: Question) -> int:
+    """Return how many councils a "which councils" question wants named (several for a plural), or 0."""
+    match = _COUNCIL_QUESTION.match(question.text)
+    if not match or match.group("count"):
+        return 0  # "which two councils": the model weighs the count; a list of eleven is no better
+    noun = match.group("noun").lower()
+    return SEVERAL_COUNCILS if noun.endswith(("s", "ies")) and noun != "authority" else 1
+
+
+def _councils(text: str) -> set[str]:
+    """Return the codes of the councils text names (the gazetteer's reading)."""
+    return {mention.code for mention in load_gazetteer().find(text)}
 
 
 def keep_shaped(scored, model, glossary=None):
@@ -98,21 +121,24 @@ def keep_shaped(scored, model, glossary=None):
     The confidence is the model's sureness over the kept candidates; it stays 0 when the question seemed
     off the library's subject. A candidate of the exact shape asked (the list of six, the sentence
     defining X) may score low with the model, which knows nothing of counts or definitions: the
-    model's sureness that the library answers the question at all then stands for it.
+    model's sureness over all candidates, that the library answers the question at all, stands for it.
     """
     question = scored.question
     if not len(scored.units):
         return scored
     forms = subject_forms(question, glossary)
+    wanted = councils_wanted(question)
     allowed = np.array([has_shape(question, unit) for unit in scored.units], dtype=bool)
-    best = np.array([ok and preferred(question, unit, forms) for ok, unit in zip(allowed, scored.units)], dtype=bool)
+    best = np.array([ok and preferred(question, unit, forms, wanted) for ok, unit in zip(allowed, scored.units)],
+                    dtype=bool)
     keep = best if best.any() else allowed
     if keep.all():
         return scored
     places = np.flatnonzero(keep)
     rows, scores = scored.rows[places], scored.scores[places]
-    confidence = model.sureness(rows, scores) if scored.confidence > 0 and len(places) else 0.0
     if best.any():
-        confidence = max(confidence, scored.confidence)
+        confidence = scored.confidence
+    else:
+        confidence = model.sureness(rows, scores) if scored.confidence > 0 and len(places) else 0.0
     return replace(scored, units=[scored.units[place] for place in places], rows=rows, scores=scores,
                    confidence=confidence)
