@@ -14,7 +14,8 @@ import numpy as np
 
 from ..index.schema import KIND_PASSAGE
 from ..places import Gazetteer
-from .facets import FACETS, FacetCounts, FacetTable, Filters, _facet_counts, index_term
+from . import facets
+from .facets import FACETS, UNTRIMMED_FACETS, Facet, FacetCounts, FacetTable, Filters, _facet_counts, index_term
 from .sets import distinct
 
 DENSE_LIMIT = 8_000_000  # (document, value) pairs counted with a bitmap up to this many (if not too sparse)
@@ -32,18 +33,24 @@ class FacetArrays:
         self.names: dict[str, list[str]] = {}
         self.starts: dict[str, np.ndarray] = {}
         self.flat: dict[str, np.ndarray] = {}
+        self.value_number: dict[str, dict[str, int]] = {}
         for facet in FACETS:
             numbering: dict[tuple[str, ...], int] = {}
             codes = [numbering.setdefault(values, len(numbering)) for values in table.values[facet.field]]
             tuples = list(numbering)
             names = sorted({value for values in tuples for value in values})
-            value_number = {name: number for number, name in enumerate(names)}
+            value_number = self.value_number[facet.field] = {name: number for number, name in enumerate(names)}
             self.tuples[facet.field], self.names[facet.field] = tuples, names
             self.codes[facet.field] = np.array(codes, dtype=np.int64)
             self.starts[facet.field] = np.cumsum([0] + [len(values) for values in tuples])
             self.flat[facet.field] = np.array([value_number[value] for values in tuples for value in values], dtype=np.int64)
         self.documents = int(self.document.max()) + 1 if len(self.document) else 0
         self.document_code = {facet.field: self._per_document(self.codes[facet.field]) for facet in FACETS}
+        fields = [facet.field for facet in FACETS]
+        held_per_document = [field for field in fields if self.document_code[field] is not None]
+        self.of_documents = _ValueSpace(self, held_per_document, [self.document_code[field] for field in held_per_document], True)
+        held_per_passage = [field for field in fields if self.document_code[field] is None]
+        self.of_passages = _ValueSpace(self, held_per_passage, [self.codes[field] for field in held_per_passage], False)
 
     def _per_document(self, codes: np.ndarray) -> np.ndarray | None:
         """Return each document's code when all its passages share one (a document-level facet), else None."""
@@ -52,31 +59,95 @@ class FacetArrays:
         first[self.document[passages][::-1]] = codes[passages][::-1]  # the first passage's code wins
         return first if np.array_equal(first[self.document[passages]], codes[passages]) else None
 
-    def _values_of(self, field: str, codes: np.ndarray, owners: np.ndarray):
-        """Return (value numbers, owners) for the tuples of the given codes."""
-        return _values_of_codes(self.starts[field], self.flat[field], codes, owners)
-
     def passes(self, field: str, terms: set, docnums: np.ndarray | None = None) -> np.ndarray:
         """Return, per docnum (all, or those given), whether its values include one of terms."""
         per_code = np.array([bool(terms.intersection(values)) for values in self.tuples[field]], dtype=bool)
         codes = self.codes[field] if docnums is None else self.codes[field][docnums]
         return per_code[codes] if len(per_code) else np.zeros(len(codes), dtype=bool)
 
-    def document_counts(self, field: str, docnums: np.ndarray) -> dict[str, int]:
-        """Return, for each value of field, how many documents the given passages give it."""
-        names = self.names[field]
-        if not len(docnums) or not names:
-            return {}
-        per_document = self.document_code[field]
-        if per_document is not None:  # one code per document: count over the distinct documents
-            documents = _distinct(self.document[docnums], self.documents)
-            values, owners = self._values_of(field, per_document[documents], documents)
-            counts = np.bincount(values, minlength=len(names))
-        else:
-            values, owners = self._values_of(field, self.codes[field][docnums], self.document[docnums])
-            pairs = _distinct(owners * len(names) + values, self.documents * len(names))
-            counts = np.bincount(pairs % len(names), minlength=len(names))
-        return {names[number]: int(counts[number]) for number in np.flatnonzero(counts)}
+    def counts_of(self, fields: list[str], docnums: np.ndarray) -> dict[str, np.ndarray]:
+        """Return, for each field, how many documents the given passages give each of its values (by value number).
+
+        Facets held per document are counted over the distinct documents, the others over the
+        distinct (document, combination of values) pairs: a few array operations in all, not per facet.
+        """
+        counted: dict[str, np.ndarray] = {}
+        for space in (self.of_documents, self.of_passages):
+            wanted = [field for field in fields if field in space.offsets]
+            if not wanted:
+                continue
+            counts = space.counts(docnums) if len(docnums) else np.zeros(space.size, dtype=np.int64)
+            for field in wanted:
+                counted[field] = counts[space.offsets[field]:space.offsets[field] + len(self.names[field])]
+        return counted
+
+    def listed_counts(self, facet: Facet, counts: np.ndarray, chosen: set) -> tuple[dict[str, int], int]:
+        """Return the counts of the values a facet can list, by name, and how many values with results it cannot.
+
+        The values _facet_counts would leave out (beyond the FACET_VALUE_LIMIT most frequent, ties kept,
+        chosen ones always in) are left out here, before any of them is named.
+        """
+        names, numbers = self.names[facet.field], np.flatnonzero(counts)
+        hidden = 0
+        limit = facets.FACET_VALUE_LIMIT
+        if facet.name not in UNTRIMMED_FACETS and len(numbers) > limit:
+            found = counts[numbers]
+            edge = np.partition(found, len(found) - limit)[len(found) - limit]
+            value_number = self.value_number[facet.field]
+            keep = (found >= edge) | np.isin(numbers, [value_number[term] for term in chosen if term in value_number])
+            hidden, numbers = len(numbers) - int(keep.sum()), numbers[keep]
+        return {names[number]: int(counts[number]) for number in numbers}, hidden
+
+
+class _ValueSpace:
+    """The values of several facet fields numbered as one (each field from its offset), per owner code.
+
+    An owner code stands for one combination of the fields' values: a document's (for facets held per
+    document) or a passage's (for the others); counting then expands each distinct owner once.
+    """
+
+    def __init__(self, arrays: FacetArrays, fields: list[str], codes: list[np.ndarray], per_document: bool):
+        self.arrays = arrays
+        self.per_document = per_document  # codes are per document number, else per docnum
+        self.offsets: dict[str, int] = {}
+        size = 0
+        for field in fields:
+            self.offsets[field] = size
+            size += len(arrays.names[field])
+        self.size = size
+        combinations, self.code = np.zeros((0, len(fields)), dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if fields and len(codes[0]):
+            combinations, inverse = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
+            self.code = inverse.reshape(-1).astype(np.int64)
+        self.starts, self.flat = self._values(fields, combinations)
+        self.combinations = max(1, len(combinations))
+
+    def _values(self, fields: list[str], combinations: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return (starts, flat): the global value numbers of each combination of the fields' tuple codes."""
+        arrays, owners, values = self.arrays, [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        for column, field in enumerate(fields):
+            codes = combinations[:, column]
+            present = codes >= 0  # -1: a document without passages
+            found, owned_by = _values_of_codes(arrays.starts[field], arrays.flat[field], codes[present], np.flatnonzero(present))
+            values.append(found + self.offsets[field])
+            owners.append(owned_by)
+        owner, value = np.concatenate(owners), np.concatenate(values)
+        starts = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=len(combinations)))]).astype(np.int64)
+        return starts, value[np.argsort(owner, kind="stable")]
+
+    def counts(self, docnums: np.ndarray) -> np.ndarray:
+        """Return, per global value number, how many distinct documents the passages docnums give it."""
+        arrays = self.arrays
+        if self.per_document:
+            owners = _distinct(arrays.document[docnums], arrays.documents)
+            values, _owners = _values_of_codes(self.starts, self.flat, self.code[owners], owners)
+            return np.bincount(values, minlength=self.size)
+        pairs = _distinct(arrays.document[docnums] * self.combinations + self.code[docnums],
+                          arrays.documents * self.combinations)
+        owners, codes = np.divmod(pairs, self.combinations)
+        values, owners = _values_of_codes(self.starts, self.flat, codes, owners)
+        keys = _distinct(owners * self.size + values, arrays.documents * self.size)
+        return np.bincount(keys % self.size, minlength=self.size) if self.size else np.zeros(0, dtype=np.int64)
 
 
 def _values_of_codes(starts: np.ndarray, flat: np.ndarray, codes: np.ndarray, owners: np.ndarray):
@@ -128,13 +199,15 @@ def count_facets_of(table: FacetTable, docnums: np.ndarray, filters: Filters, ga
     """Count facets as count_facets does, for the passages already known to match (vector operations)."""
     arrays = facet_arrays(table)
     docnums = docnums[arrays.is_passage[docnums]]
-    passing = {field: arrays.passes(field, terms, docnums) for field, terms in _selected_terms(filters, gazetteer).items()}
+    chosen = _selected_terms(filters, gazetteer)
+    passing = {field: arrays.passes(field, terms, docnums) for field, terms in chosen.items()}
     failed = sum((~ok).astype(np.int64) for ok in passing.values()) if passing else np.zeros(len(docnums), np.int64)
+    unfiltered = [facet.field for facet in FACETS if facet.field not in passing]
+    counts = arrays.counts_of(unfiltered, docnums[failed == 0] if passing else docnums)  # one pass for them all
+    for field, ok in passing.items():  # a filtered facet also counts the passages failing only its own filter
+        counts.update(arrays.counts_of([field], docnums[(failed == 0) | ((failed == 1) & ~ok)]))
     counted = []
     for facet in FACETS:
-        relevant = failed == 0
-        if facet.field in passing:
-            relevant |= (failed == 1) & ~passing[facet.field]
-        counts = arrays.document_counts(facet.field, docnums[relevant])
-        counted.append(_facet_counts(facet, counts, filters, table, gazetteer))
+        listed, hidden = arrays.listed_counts(facet, counts[facet.field], chosen.get(facet.field, set()))
+        counted.append(_facet_counts(facet, listed, filters, table, gazetteer, hidden))
     return counted

@@ -48,6 +48,7 @@ FACET_NAMES = tuple(facet.name for facet in FACETS)
 # Values listed per facet (chosen ones always are): a library naming 450 councils would
 # otherwise send and draw 450 place checkboxes with every result page.
 FACET_VALUE_LIMIT = 40
+UNTRIMMED_FACETS = ("year", "council_type")  # few values, all listed, in their own order
 
 
 @dataclass
@@ -185,15 +186,15 @@ def matching_passages(searcher, text_query: wq.Query, filters: wq.Query, mask: w
 
 
 def _facet_counts(facet: Facet, counts: dict[str, int], filters: Filters, table: FacetTable,
-                  gazetteer: Gazetteer) -> FacetCounts:
-    """Label, order and mark the values of one facet."""
+                  gazetteer: Gazetteer, hidden: int = 0) -> FacetCounts:
+    """Label, order and mark the values of one facet (hidden: values with results already left out of counts)."""
     selected_terms = {index_term(facet, value, gazetteer): value for value in filters.get(facet.name, ())}
-    more = 0
-    if facet.name not in ("year", "council_type") and len(counts) > FACET_VALUE_LIMIT:
+    more = hidden
+    if facet.name not in UNTRIMMED_FACETS and len(counts) > FACET_VALUE_LIMIT:
         # Most frequent first: only values that can make the list get labels (ties at the edge kept).
         edge = sorted(counts.values(), reverse=True)[FACET_VALUE_LIMIT - 1]
         kept = {term: count for term, count in counts.items() if count >= edge or term in selected_terms}
-        more, counts = len(counts) - len(kept), kept
+        more, counts = more + len(counts) - len(kept), kept
     values = []
     for term, count in counts.items():
         value, label = _value_and_label(facet, term, table, gazetteer)
