@@ -283,7 +283,7 @@ def choose_thresholds(asked: list[Asked], scorer: Linear, confidence: Linear, co
 
 def _right_overall(figures: dict[str, float]) -> float:
     """Return the weighted share of fit questions that come out right."""
-    weights = {"squad": figures["squad_count"], "dev": DEV_WEIGHT * figures["dev_count"], "away": figures["away_count"]}
+    weights = {"squad": figures["squad_count"], "dev": CONFIDENCE_DEV_WEIGHT * figures["dev_count"], "away": figures["away_count"]}
     return sum(figures[f"{source}_all"] * weight for source, weight in weights.items()) / sum(weights.values())
 
 
