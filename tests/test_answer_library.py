@@ -174,6 +174,13 @@ def test_which_councils_gets_the_sentence_naming_them(library):
     assert answer is not None and "Leeds, Bradford and Kirklees" in answer.text
 
 
+def test_a_nation_the_question_names_must_be_in_the_answer(library):
+    # The library names only English councils: even always answering, nothing says which Welsh ones did.
+    service = SearchService(library)
+    assert answer_question(service, "Which Welsh councils ran LM3 studies first?", threshold=0.0).answer is None
+    assert answer_question(service, "Which English councils ran LM3 studies first?", threshold=0.0).answer is not None
+
+
 def test_a_telephone_number_question_is_answered_only_by_a_sentence_with_a_number(library):
     service = SearchService(library)
     # Threshold 0: the best candidate is shown however unsure; it must still hold a number to call.

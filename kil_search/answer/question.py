@@ -35,6 +35,7 @@ _LIST_QUESTION = re.compile(
 )
 _WHICH_NOUN = re.compile(r"^\s*(?:which|what)\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)\s+[\w'’-]+")
 _SINGULAR_S = ("ss", "us", "is", "'s", "’s")
+_IRREGULAR_PLURALS = frozenset("people children staff men women police cattle data media".split())
 _DETERMINERS = frozenset("the a an its their our his her this that these those".split())
 _DEFINITION_QUESTION = re.compile(r"^\s*what\s+(?:is|was)\s+(?:a\s+|an\s+|the\s+)?\S|^\s*what\s+(?:does|do|did)\s+.+\s+(?:mean|stand\s+for)\b")
 ADJUNCT_WEIGHT = 0.5
@@ -201,12 +202,29 @@ def _asks_for_several(lowered: str) -> bool:
 
 
 def _counted(text: str, terms: list[str]) -> str:
-    """Return the analysed word a "how many" question counts ("how many councils joined" gives "council")."""
-    match = re.search(r"\bhow\s+many\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)", text, re.IGNORECASE)
+    """Return the analysed noun a "how many" question counts: "how many community hubs did" gives "hub".
+
+    The noun is the first plural among the few words after "how many" ("care workers", "people"),
+    else the last word before a verb the question is framed with ("how many staff does").
+    """
+    match = re.search(r"\bhow\s+many\s+((?:[\w'’-]+\s*){1,4})", text, re.IGNORECASE)
     if not match:
         return ""
-    counted = [term for term in content_terms(match.group(1))[0] if term in terms]
+    words = match.group(1).split()
+    phrase = []
+    for word in words:
+        if word.lower() in FRAME_WORDS:
+            break
+        phrase.append(word)
+        if _is_plural(word.lower()):
+            break
+    counted = [term for term in content_terms(phrase[-1])[0] if term in terms] if phrase else []
     return counted[0] if counted else ""
+
+
+def _is_plural(word: str) -> bool:
+    """True for a word that reads as a plural noun ("hubs", "people")."""
+    return word in _IRREGULAR_PLURALS or (word.endswith("s") and not word.endswith(_SINGULAR_S) and len(word) > 3)
 
 
 def _kind(lowered: str) -> str:

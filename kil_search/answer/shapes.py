@@ -4,6 +4,7 @@ A question can rule candidates out whatever the model thinks of them (and no que
 a contents line): "how many" and "how much"
 want a figure the question does not give already, "in what year" a date, "how long" a duration or a date, a
 question about money wants a sum of money, one asking for a telephone number or an email address one,
+one naming a nation ("Welsh councils") an answer in that nation,
 "what are the six ..." wants six things (a list of six, never a list of four), and "what is X?"
 is best answered by a sentence that says what X is, and "which councils" by one naming several. When candidates of the wanted shape exist,
 only they compete, and the model's confidence is read over them alone; when none exists for a
@@ -47,6 +48,12 @@ _COUNCIL_QUESTION = re.compile(r"^\s*(?:which|what)\s+(?P<count>(?:two|three|fou
                                r"(?:[\w'’-]+\s+){0,2}?(?P<noun>councils?|local\s+authorit(?:y|ies)|"
                                r"authorit(?:y|ies)|boroughs?)\b", re.IGNORECASE)
 SEVERAL_COUNCILS = 3  # a plural question is answered by a sentence or list naming at least this many
+# A nation the question names ("Which Welsh councils ...") must be in the answer, by name or by one of its councils.
+_NATIONS = {"wales": "Wales", "welsh": "Wales", "scotland": "Scotland", "scottish": "Scotland", "northern ireland": "Northern Ireland",
+            "northern irish": "Northern Ireland", "england": "England", "english": "England"}
+_NATION_ASKED = re.compile(r"\b(?:Wales|Welsh|Scotland|Scottish|Northern Ireland|Northern Irish|England|English)\b")
+_NATION_WORDS = {"Wales": r"\b(?:Wales|Welsh)\b", "Scotland": r"\b(?:Scotland|Scottish)\b",
+                 "Northern Ireland": r"\bNorthern (?:Ireland|Irish)\b", "England": r"\b(?:England|English)\b"}
 _PHONE_QUESTION = re.compile(r"\b(?:tele)?phone\s+number\b|\bnumber\s+(?:to|should\s+I)\s+(?:call|ring|phone)\b", re.IGNORECASE)
 _PHONE = re.compile(r"\+?\(?\d[\d ()-]{6,}\d")
 _EMAIL_QUESTION = re.compile(r"\be-?mail\s+address\b|\bwhat\s+is\s+(?:the\s+|their\s+|its\s+)?e-?mail\b", re.IGNORECASE)
@@ -73,6 +80,9 @@ def has_shape(question: Question, unit: Unit) -> bool:
         return False
     if question.kind == "how_long" and not (_DURATION.search(unit.text) or has_date(unit.text)):
         return False
+    nation = _NATION_ASKED.search(question.text)
+    if nation and not _in_nation(unit, _NATIONS[nation.group(0).lower()]):
+        return False
     if _PHONE_QUESTION.search(question.text) and not _PHONE.search(unit.text):
         return False
     if _EMAIL_QUESTION.search(question.text) and "@" not in unit.text:
@@ -82,6 +92,15 @@ def has_shape(question: Question, unit: Unit) -> bool:
     if question.list_count and is_list(unit) and list_length(unit) != question.list_count:
         return False  # "the six principles" are never a list of four things
     return True
+
+
+def _in_nation(unit: Unit, nation: str) -> bool:
+    """True when a candidate or the sentences beside it name the nation or one of its councils."""
+    text = " ".join((unit.before, unit.text, unit.after))
+    if re.search(_NATION_WORDS[nation], text):
+        return True
+    gazetteer = load_gazetteer()
+    return any(getattr(gazetteer.council(code), "nation", "") == nation for code in _councils(text))
 
 
 def list_length(unit: Unit) -> int:
