@@ -65,6 +65,10 @@ def library(tmp_path_factory) -> Path:
                     "Kirkstall Bridge Kitchen cooks hot meals for older residents under a grant from Leeds City Council.")
     case_study_page(corpus / "web" / "bede.html", "Bede House", "Southwark",
                     "Bede House runs a domestic abuse service for Southwark Council under a five-year grant agreement.")
+    make_html(corpus / "web" / "festival.html", title="Notes from the quay festival",
+              body_html="<h1>Notes from the quay festival</h1><p class=\"byline\">By Ana Ruiz, policy officer</p>"
+                        "<p>The quay festival drew crowds to the slipway for a weekend of boat races and food stalls, "
+                        "and the ferry ran late into the evening for visitors from across the city.</p>")
     (corpus / "catalog.toml").write_text(
         '["reports/tidewater-review.pdf"]\ntype = "research report"\ndate = "2022-05-17"\n'
         '["reports/lm3-note.pdf"]\ntype = "briefing"\ndate = "2020-02"\n',
@@ -101,6 +105,11 @@ def test_who_wrote_a_document_reads_its_author(client, question):
     reply = ask(client, question)
     assert "Marsh Research Cooperative" in answer_text(reply)
     assert reply["answer"]["document"]["id"] == "reports/tidewater-review.pdf"
+
+
+def test_who_wrote_a_web_page_reads_its_byline(client):
+    reply = ask(client, "Who wrote the notes from the quay festival?")
+    assert "Ana Ruiz" in answer_text(reply) and reply["answer"]["document"]["id"] == "web/festival.html"
 
 
 def test_a_document_is_named_by_the_part_of_its_title_after_the_colon(client):

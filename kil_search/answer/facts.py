@@ -29,6 +29,7 @@ _WHEN_PUBLISHED = re.compile(
 _CASE_STUDY = re.compile(r"\bcase\s+stud(?:y|ies)\b", re.IGNORECASE)
 # Asking which case studies there are, not about one: "which organisation in Leeds is a case study", "list the case studies".
 _ASKS_WHICH = re.compile(r"^\s*(?:which|what|who|list|name|are\s+there|is\s+there|do\s+you\s+have|show)\b", re.IGNORECASE)
+_BYLINE = re.compile(r"^[ \t]*(?:By|Written\s+by|Author:|Authors:)[ \t]+(?P<who>[A-Z][^\n]{2,100})$", re.MULTILINE)
 TITLE_SHARE = 0.6  # the share of a title's (rarity-weighted) words the question must hold to name the document
 TITLE_RUN = 3  # this many title words in a row, found in no other title, name a document
 # Words of the fact questions themselves ("published", "author"): they name no document.
@@ -45,7 +46,7 @@ def fact_answer(service, question: Question, filters: Mapping[str, Iterable[str]
             return None
         details = record.get("details") or {}
         if _WHO_WROTE.search(question.text):
-            author = (details.get("metadata") or {}).get("author", "")
+            author = (details.get("metadata") or {}).get("author", "") or _byline(service, record["doc_id"])
             return _record_answer(record, f"{details.get('title') or record['doc_id']} is by {author}.") if author else None
         date = record.get("date", "")
         return _record_answer(record, f"{details.get('title') or record['doc_id']} was published {'on' if date.count('-') == 2 else 'in'} {_spoken_date(date)}.") if date else None
@@ -84,6 +85,15 @@ def _named_document(service, question: Question, filters) -> dict | None:
     if best < 0 or named.count(best) > 1:
         return None
     return records[named.index(best)]
+
+
+def _byline(service, doc_id: str) -> str:
+    """Return who a document's first page says wrote it ("By Sam Whitford, network coordinator"), or ""."""
+    for passage in service.page_passages(doc_id, 1):
+        found = _BYLINE.search(passage.get("text", ""))
+        if found:
+            return found.group("who").strip().rstrip(".")
+    return ""
 
 
 def _title_runs(title: str) -> list[str]:
