@@ -7,7 +7,9 @@ import random
 import pytest
 
 from kil_search.index.schema import text_analyzer
-from kil_search.search.excerpts import find_matches, make_excerpt
+from markupsafe import escape
+
+from kil_search.search.excerpts import escaped, find_matches, make_excerpt
 from kil_search.search.query import parse_query
 
 
@@ -47,3 +49,11 @@ def test_excerpt_marks_every_match_in_its_window_and_escapes_the_rest():
     html = str(make_excerpt(text, parse_query("care council").highlight_terms))
     assert html.count("<mark>") == 9
     assert "&lt;b&gt;Adult&lt;/b&gt;" in html and "&amp;" in html
+
+
+def test_document_text_is_escaped_as_markupsafe_escapes_it():
+    chooser = random.Random(7)
+    pieces = ["&", "<", ">", "'", '"', "&amp;", "<mark>", "é", "…", "a", " ", "\x00", "\n"]
+    for _ in range(500):
+        text = "".join(chooser.choice(pieces) for _ in range(chooser.randint(0, 20)))
+        assert escaped(text) == str(escape(text))

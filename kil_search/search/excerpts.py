@@ -124,14 +124,21 @@ def make_excerpt(text: str, terms: frozenset[str], width: int = EXCERPT_CHARS,
     for match_start, match_end, _term in matches:
         if match_start < start or match_end > end:
             continue
-        pieces.append(escape(text[cursor:match_start]))
+        pieces.append(escaped(text[cursor:match_start]))
         pieces.append("<mark>")
-        pieces.append(escape(text[match_start:match_end]))
+        pieces.append(escaped(text[match_start:match_end]))
         pieces.append("</mark>")
         cursor = match_end
-    pieces.append(escape(text[cursor:end]))
+    pieces.append(escaped(text[cursor:end]))
     pieces.append(" …" if end < len(text) else "")
-    return Markup("".join(pieces))  # every piece of document text above went through escape()
+    return Markup("".join(pieces))  # every piece of document text above went through escaped()
+
+
+def escaped(text: str) -> str:
+    """Return text HTML-escaped exactly as markupsafe.escape does, as a plain string (a Markup per piece cost more)."""
+    if type(text) is not str:  # Markup is already safe; anything else is converted as escape() does
+        return str(escape(text))
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;").replace('"', "&#34;")
 
 
 def _best_window(text: str, matches: list[tuple[int, int, str]], width: int) -> tuple[int, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from math import ceil
 from urllib.parse import quote
 
@@ -11,6 +12,7 @@ from markupsafe import Markup
 from ..urls import web_address
 
 
+@lru_cache(maxsize=100_000)  # each shown passage asks for its link; quote() costs a few microseconds a time
 def document_url(doc_id: str) -> str:
     """Return the app path of a document's page."""
     return f"/documents/{quote(doc_id, safe='/')}"

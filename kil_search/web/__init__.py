@@ -10,6 +10,7 @@ from flask import Flask, render_template, request
 from ..config import PROJECT_ROOT, Settings, load_settings
 from ..search import SearchService
 from . import admin, api, briefing, feeds, finding, pages, security, statistics, status
+from .fast_json import FastJSONProvider
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.merge_slashes = False  # "/documents//etc/passwd" is a 404, not a redirect to a rewritten id
     overrides = {key.lower(): value for key, value in (test_config or {}).items() if key.lower() in _SETTING_NAMES}
     settings = load_settings(**overrides)
+    app.json = FastJSONProvider(app)
     app.json.sort_keys = False  # keys in the order the API documents them (Flask ignores JSON_SORT_KEYS now)
     app.config.update(
         SETTINGS=settings,
