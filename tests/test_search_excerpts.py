@@ -9,7 +9,7 @@ import pytest
 from kil_search.index.schema import text_analyzer
 from markupsafe import escape
 
-from kil_search.search.excerpts import escaped, find_matches, make_excerpt
+from kil_search.search.excerpts import escaped, find_matches, make_excerpt, shown_excerpt
 from kil_search.search.query import parse_query
 
 
@@ -57,3 +57,12 @@ def test_document_text_is_escaped_as_markupsafe_escapes_it():
     for _ in range(500):
         text = "".join(chooser.choice(pieces) for _ in range(chooser.randint(0, 20)))
         assert escaped(text) == str(escape(text))
+
+
+def test_a_remembered_excerpt_is_the_one_its_text_terms_and_phrases_give():
+    text = "Keep it local: local councils keep social care contracts with local charities. " * 8
+    for terms, phrases in [({"care"}, set()), ({"council"}, set()), ({"servic"}, {("keep", "local")})]:
+        terms, phrases = frozenset(terms), frozenset(phrases)
+        for _ in range(2):
+            assert shown_excerpt(text, terms, phrases) == make_excerpt(text, terms, phrases=phrases)
+    assert shown_excerpt(text.replace("care", "cure"), frozenset({"care"})) == make_excerpt(text.replace("care", "cure"), frozenset({"care"}))

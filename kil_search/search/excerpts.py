@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from ..index.schema import text_analyzer
 
 EXCERPT_CHARS = 280
+MAX_CACHED_EXCERPTS = 10_000  # result excerpts remembered (with their passage texts: about 20 MB at most)
 _TOKENIZER, _LOWERCASE, _STOPS, _STEMMER = text_analyzer().items  # the index's own analysis steps
 _STOP_WORDS, _MIN_WORD = _STOPS.stops, _STOPS.min
 _stem = lru_cache(maxsize=100_000)(_STEMMER.stemfn)
@@ -112,6 +113,13 @@ def _matches_with_phrases(text: str, terms: frozenset[str], phrases: frozenset[t
     for match in sorted(found):
         unique.setdefault(match[:2], match)
     return list(unique.values())
+
+
+@lru_cache(maxsize=MAX_CACHED_EXCERPTS)
+def shown_excerpt(text: str, terms: frozenset[str], phrases: frozenset[tuple[str, ...]] = frozenset()) -> Markup:
+    """Return make_excerpt(text, terms, phrases=phrases), remembered: a result page shows the same passages again
+    (the next page, a facet chosen, the HTML and the JSON view), and it depends on nothing else."""
+    return make_excerpt(text, terms, phrases=phrases)
 
 
 def make_excerpt(text: str, terms: frozenset[str], width: int = EXCERPT_CHARS,

@@ -10,7 +10,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from .best_passage import Ranking
-from .excerpts import make_excerpt
+from .excerpts import shown_excerpt
 from .results import DocumentHit, PassageHit, passage_url
 
 SORTS = ("relevance", "newest", "oldest")
@@ -127,5 +127,5 @@ class _Folder:
         """Make the excerpts of the documents shown (only those: excerpts cost the most)."""
         for document in documents:
             for passage in document.passages:
-                passage.excerpt_html = make_excerpt(passage.text, self.terms, phrases=self.phrases)
+                passage.excerpt_html = shown_excerpt(passage.text, self.terms, self.phrases)
         return documents
