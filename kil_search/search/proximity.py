@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
-from .matching import Evaluator, Matches, _field_group, _word_clauses, split_words
+from .matching import Evaluator, Matches, _field_group, _word_clauses, any_word_terms, split_words
 from .postings import POSITION_BITS
 
 WINDOW = 3  # positions apart (after stop words) that still count as near
@@ -28,7 +28,7 @@ def query_words(node: wq.Query) -> list[str]:
         node = node.a
     if isinstance(node, wq.And):
         clauses = node.subqueries
-    elif isinstance(node, wq.Or) and node.scale:
+    elif isinstance(node, wq.Or) and (node.scale or any_word_terms(node)):
         clauses = _word_clauses(node.subqueries)
     else:
         return []

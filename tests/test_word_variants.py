@@ -1,0 +1,46 @@
+"""A long query's word missing from a passage counts, for less, through an index word that starts the same way."""
+
+from __future__ import annotations
+
+import pytest
+
+from builders import make_html
+from kil_search.config import Settings
+from kil_search.indexing import run_index
+from kil_search.search import SearchService
+
+PAGES = {
+    # Equal but for one word: "originated" (stemmed "originat") is a variant of the typed "origins" ("origin").
+    "a-plain.html": ("Notes", "<p>The name of the festival came from the town guilds, as the records show.</p>"),
+    "b-variant.html": ("Notes", "<p>The name of the festival originated with the town guilds, as records show.</p>"),
+    "c-other.html": ("Parking", "<p>Parking permits for residents of the town centre.</p>"),
+}
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    root = tmp_path_factory.mktemp("variants")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, (title, body) in PAGES.items():
+        make_html(corpus / name, title=title, body_html=body)
+    settings = Settings(corpus_dir=corpus, index_dir=root / "index")
+    run_index(settings, jobs=1)
+    service = SearchService(settings.index_dir)
+    yield service
+    service.close()
+
+
+def test_a_variant_of_a_missing_word_ranks_its_passage_first(service):
+    results = service.search("origins of the festival name guilds")
+    assert [hit.id for hit in results.results][:2] == ["b-variant.html", "a-plain.html"]
+
+
+def test_a_variant_is_not_the_word_so_the_any_word_notice_stays(service):
+    assert service.search("origins of the festival name guilds").matched_any_word
+
+
+def test_a_short_query_is_not_matched_in_full_by_a_variant_but_ranked_by_it(service):
+    results = service.search("festival origins")  # no page says "origins": any word, and the page says so
+    assert results.matched_any_word
+    assert [hit.id for hit in results.results] == ["b-variant.html", "a-plain.html"]
