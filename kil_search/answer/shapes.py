@@ -1,26 +1,27 @@
 """The shape of answer a question needs, and which candidates have it.
 
-A question can rule candidates out whatever the model thinks of them (and no question is answered by
-a contents line): "how many" and "how much"
-want a figure the question does not give already, "in what year" a date, "how long" a duration or a date, a
-question about money wants a sum of money, one asking for a telephone number or an email address one,
-one naming a nation ("Welsh councils") an answer in that nation,
-"what are the six ..." wants six things (a list of six, never a list of four), and "what is X?"
-is best answered by a sentence that says what X is, and "which councils" by one naming several. When candidates of the wanted shape exist,
-only they compete, and the model's confidence is read over them alone; when none exists for a
-figure or a sum, there is no answer.
+A question rules candidates out whatever the model thinks of them: "how many" and "how much" want a
+figure the question does not give already, a question about money a sum of money, "in what year" a
+date, "how long" a duration or a date, one asking for a telephone number or an email address one,
+one naming a nation ("Welsh councils") an answer in that nation, and "the six principles" never a
+list of four things; no question is answered by a contents line. Some candidates are of the exact
+shape asked, and then only they compete: a list of six for "what are the six ...", a sentence saying
+what X is (or does) for "What is X?", one naming several councils for "which councils". Otherwise
+the candidates left compete, and the model's confidence is read over them alone; when none is left,
+there is no answer.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Callable
 
 import numpy as np
 
+from ..places import load_gazetteer
 from .candidates import Unit, is_list, is_row
 from .definitions import defines, subject_forms
-from ..places import load_gazetteer
 from .question import Question
 from .sentences import HEADING
 from .words import figures, has_date
@@ -72,26 +73,31 @@ def wants_money(question: Question) -> bool:
 
 def has_shape(question: Question, unit: Unit) -> bool:
     """True when a candidate can be the answer the question's shape allows at all."""
-    if _CONTENTS_ENTRY.search(unit.text):
-        return False  # a contents line points to the answer's page; it never says the answer
-    if wants_figure(question) and not figures(unit.text) - figures(question.text):
-        return False
-    if _DATE_ASKED.search(question.text) and not has_date(unit.text):
-        return False
-    if question.kind == "how_long" and not (_DURATION.search(unit.text) or has_date(unit.text)):
-        return False
+    return all(fits(unit) for fits in requirements(question))
+
+
+def requirements(question: Question) -> list[Callable[[Unit], bool]]:
+    """Return the tests every candidate answer to the question must pass."""
+    given = figures(question.text)
+    tests: list[Callable[[Unit], bool]] = [lambda unit: not _CONTENTS_ENTRY.search(unit.text)]
+    if wants_figure(question):
+        tests.append(lambda unit: bool(figures(unit.text) - given))
+    if wants_money(question):
+        tests.append(lambda unit: bool(_MONEY.search(unit.text)))
+    if _DATE_ASKED.search(question.text):
+        tests.append(lambda unit: has_date(unit.text))
+    if question.kind == "how_long":
+        tests.append(lambda unit: bool(_DURATION.search(unit.text)) or has_date(unit.text))
     nation = _NATION_ASKED.search(question.text)
-    if nation and not _in_nation(unit, _NATIONS[nation.group(0).lower()]):
-        return False
-    if _PHONE_QUESTION.search(question.text) and not _PHONE.search(unit.text):
-        return False
-    if _EMAIL_QUESTION.search(question.text) and "@" not in unit.text:
-        return False
-    if wants_money(question) and not _MONEY.search(unit.text):
-        return False
-    if question.list_count and is_list(unit) and list_length(unit) != question.list_count:
-        return False  # "the six principles" are never a list of four things
-    return True
+    if nation:
+        tests.append(lambda unit: _in_nation(unit, _NATIONS[nation.group(0).lower()]))
+    if _PHONE_QUESTION.search(question.text):
+        tests.append(lambda unit: bool(_PHONE.search(unit.text)))
+    if _EMAIL_QUESTION.search(question.text):
+        tests.append(lambda unit: "@" in unit.text)
+    if question.list_count:  # "the six principles" are never a list of four things
+        tests.append(lambda unit: not is_list(unit) or list_length(unit) == question.list_count)
+    return tests
 
 
 def _in_nation(unit: Unit, nation: str) -> bool:
@@ -147,7 +153,8 @@ def keep_shaped(scored, model, glossary=None):
         return scored
     forms = subject_forms(question, glossary)
     wanted = councils_wanted(question)
-    allowed = np.array([has_shape(question, unit) for unit in scored.units], dtype=bool)
+    tests = requirements(question)
+    allowed = np.array([all(fits(unit) for fits in tests) for unit in scored.units], dtype=bool)
     best = np.array([ok and preferred(question, unit, forms, wanted) for ok, unit in zip(allowed, scored.units)],
                     dtype=bool)
     keep = best if best.any() else allowed
