@@ -40,7 +40,7 @@ FOLDS = 5  # cross-validation folds over the fit questions, for the figure print
 CONFIDENCE_PENALTY = 1.0  # the confidence model's
 MAX_SILENT_ON_ANSWERABLE = 0.08  # leaves room under issue 15's 0.10 for the split not fitted on
 DEV_WEIGHT = 3.0  # a development question counts as this many SQuAD questions: the library is what we serve
-CONFIDENCE_DEV_WEIGHT = 40.0  # ... in the coverage model, where our off-topic unanswerable questions must be learnt
+CONFIDENCE_DEV_WEIGHT = 40.0  # ... in the coverage model and the thresholds, where our unanswerable questions must count
 
 
 @dataclass
@@ -257,7 +257,7 @@ def choose_thresholds(asked: list[Asked], scorer: Linear, confidence: Linear, co
     """Return the (confidence, coverage) thresholds from the fit data's trade-off curve (see the module docstring).
 
     "Right overall" counts SQuAD fit questions, off-topic ones and development questions (each weighing
-    DEV_WEIGHT) that come out right: answered with a right sentence, or unanswerable and not answered. Every
+    CONFIDENCE_DEV_WEIGHT) that come out right: answered with a right sentence, or unanswerable and not answered. Every
     pair on a grid is tried; the curve printed is the coverage threshold's at the chosen confidence threshold.
     """
     tops = outcomes(asked, Model(scorer, confidence, coverage, 0.0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -161,7 +162,11 @@ def matrix(rows: list[list[float]], units: list[Unit] | None = None, weights: di
 def _held(units: list[Unit], weights: dict[str, float]) -> np.ndarray:
     """Return a candidates x question words array: 1 where the candidate holds the word."""
     terms = list(weights)
-    return np.array([[term in set(stems(unit.text)) for term in terms] for unit in units], dtype=float).reshape(len(units), len(terms))
+    rows = []
+    for unit in units:
+        own = set(stems(unit.text))
+        rows.append([term in own for term in terms])
+    return np.array(rows, dtype=float).reshape(len(units), len(terms))
 
 
 def _local_overlap(held: np.ndarray) -> np.ndarray:
@@ -174,9 +179,15 @@ def _local_overlap(held: np.ndarray) -> np.ndarray:
 
 def _exact(question: Question, weights: dict[str, float], text: str, total: float) -> float:
     """Return the weight of the question's words that the sentence writes exactly as the question does."""
-    written = {word.lower() for word in _WORD.findall(text)}
-    found = {stem_of(word) for word in (w.lower() for w in _WORD.findall(question.text)) if word in written}
+    written = set(_WORD.findall(text.lower()))
+    found = {stem for word, stem in _written_words(question.text) if word in written}
     return sum(weights[term] for term in weights if term in found) / total
+
+
+@lru_cache(maxsize=256)
+def _written_words(text: str) -> tuple[tuple[str, str], ...]:
+    """Return the question's words in lower case, each with its stem."""
+    return tuple((word, stem_of(word)) for word in _WORD.findall(text.lower()))
 
 
 def _run(question: Question, own: tuple[str, ...]) -> float:
@@ -184,24 +195,31 @@ def _run(question: Question, own: tuple[str, ...]) -> float:
     asked = stems(question.text)
     if not asked or not own:
         return 0.0
+    places: dict[str, list[int]] = {}
+    for place, word in enumerate(own):
+        places.setdefault(word, []).append(place)
     best = 0
-    previous = [0] * (len(own) + 1)
-    for word in asked:
-        current = [0] * (len(own) + 1)
-        for place, theirs in enumerate(own, start=1):
-            if word == theirs:
-                current[place] = previous[place - 1] + 1
-                best = max(best, current[place])
-        previous = current
+    for start, word in enumerate(asked):
+        for place in places.get(word, ()):
+            length = 1
+            while (start + length < len(asked) and place + length < len(own)
+                   and asked[start + length] == own[place + length]):
+                length += 1
+            best = max(best, length)
     return best / len(asked)
 
 
 def _ends_matched(question: Question, near: set[str]) -> tuple[float, float]:
     """Return whether the question's first content word after its question word, and its last word, are in near."""
-    asked = stems(_QUESTION_WORD.sub(" ", question.text)) or stems(question.text)
-    if not asked:
-        return 0.0, 0.0
-    return float(asked[0] in near), float(asked[-1] in near)
+    ends = _question_ends(question.text)
+    return (float(ends[0] in near), float(ends[1] in near)) if ends else (0.0, 0.0)
+
+
+@lru_cache(maxsize=256)
+def _question_ends(text: str) -> tuple[str, str] | None:
+    """Return the question's first content stem after its question word and its last one (None without any)."""
+    asked = stems(_QUESTION_WORD.sub(" ", text)) or stems(text)
+    return (asked[0], asked[-1]) if asked else None
 
 
 def _answer_room(own: tuple[str, ...], asked: set[str]) -> float:
