@@ -14,8 +14,10 @@ from .excerpts import shown_excerpt
 from .results import DocumentHit, PassageHit, passage_url
 
 SORTS = ("relevance", "newest", "oldest")
-MAX_CACHED_PASSAGES = 20_000  # stored passages kept per searcher (read-only dicts; a searcher's index never changes)
-_stored_by_searcher: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+MAX_CACHED_PASSAGES = 20_000  # stored passages kept per index generation (read-only dicts; a generation never changes)
+# By the generation's arrays, which the threads of a worker share (each has a searcher of its own): kept per
+# searcher, a repeated query landing on another thread of the worker read its passages again (~40 us each).
+_stored_by_generation: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def find_documents(searcher, dates: list[str], text_query: wq.Query, filters: wq.Query, mask: wq.Query | None,
@@ -53,16 +55,19 @@ def page_of_ranking(searcher, ranking: Ranking, terms: frozenset[str], page: int
     by_id: dict[str, DocumentHit] = {}
     for ordinal in ordered[(page - 1) * per_page: page * per_page]:
         for docnum, score in ranking.best_passages(ordinal, passages_per_result):
-            fold.add(by_id, _stored_fields(searcher, docnum), score)
+            fold.add(by_id, _stored_fields(searcher, ranking.arrays, docnum), score)
     return fold.excerpts(list(by_id.values())), ranking.total
 
 
-def _stored_fields(searcher, docnum: int) -> dict:
-    """Return a passage's stored fields, read from the index once per searcher (about 40 µs each read)."""
+def _stored_fields(searcher, generation, docnum: int) -> dict:
+    """Return a passage's stored fields, read from the index once per generation (about 40 µs each read).
+
+    generation: the postings arrays of the searcher's index generation (the ranking's), shared by threads.
+    """
     try:
-        cache = _stored_by_searcher[searcher]
+        cache = _stored_by_generation[generation]
     except KeyError:
-        cache = _stored_by_searcher.setdefault(searcher, {})
+        cache = _stored_by_generation.setdefault(generation, {})
     fields = cache.get(docnum)
     if fields is None:
         if len(cache) >= MAX_CACHED_PASSAGES:
