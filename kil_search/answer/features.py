@@ -59,6 +59,7 @@ FEATURES = (
     "before_instead",  # the question's words in the sentence before, for a sentence holding fewer of them itself
     "local_overlap",  # the question's words in it, each weighted by its rarity among the candidates rather than the library
     "page_local_overlap",  # ... by its rarity among the units of its own page
+    "prefix",  # the question's words the sentence lacks but holds a word beginning with the same five letters ("industry", "industrialised")
 )
 
 
@@ -113,6 +114,7 @@ def features(question: Question, weights: dict[str, float], unknown: float, unit
         sum(weights[term] for term in weights if term in own_set or term in before) / total,
         max(0.0, sum(weights[term] for term in weights if term in before) / total - sum(weights[term] for term in matched) / total),
         0.0, 0.0,  # local overlaps: filled by matrix()
+        _prefix(weights, own_set, total),
     ]
 
 
@@ -220,6 +222,12 @@ def _question_ends(text: str) -> tuple[str, str] | None:
     """Return the question's first content stem after its question word and its last one (None without any)."""
     asked = stems(_QUESTION_WORD.sub(" ", text)) or stems(text)
     return (asked[0], asked[-1]) if asked else None
+
+
+def _prefix(weights: dict[str, float], own: set[str], total: float) -> float:
+    """Return the weight of the question's words the sentence lacks but has a word sharing their first five letters."""
+    starts = {word[:5] for word in own if len(word) >= 5}
+    return sum(weight for term, weight in weights.items() if term not in own and len(term) >= 5 and term[:5] in starts) / total
 
 
 def _answer_room(own: tuple[str, ...], asked: set[str]) -> float:
