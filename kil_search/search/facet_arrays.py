@@ -96,7 +96,7 @@ class FacetArrays:
             value_number = self.value_number[facet.field]
             keep = (found >= edge) | np.isin(numbers, [value_number[term] for term in chosen if term in value_number])
             hidden, numbers = len(numbers) - int(keep.sum()), numbers[keep]
-        return {names[number]: int(counts[number]) for number in numbers}, hidden
+        return dict(zip([names[number] for number in numbers.tolist()], counts[numbers].tolist())), hidden
 
 
 class _ValueSpace:
@@ -121,6 +121,21 @@ class _ValueSpace:
             self.code = inverse.reshape(-1).astype(np.int64)
         self.starts, self.flat = self._values(fields, combinations)
         self.combinations = max(1, len(combinations))
+        if not per_document and fields:  # (with no fields, nothing is ever counted here)
+            self._number_pairs()
+
+    def _number_pairs(self) -> None:
+        """Number the distinct (document, combination) pairs of the passages and the distinct (document,
+        value) pairs they give, so that counting marks bitmaps as long as those lists, not documents x values."""
+        arrays = self.arrays
+        pair_keys, pair_of = np.unique(arrays.document * self.combinations + self.code, return_inverse=True)
+        self.pair_of = pair_of.reshape(-1).astype(np.int64)  # per docnum
+        values, pairs = _values_of_codes(self.starts, self.flat, pair_keys % self.combinations, np.arange(len(pair_keys)))
+        owner_values, self.pair_value_of = np.unique((pair_keys // self.combinations)[pairs] * max(1, self.size) + values,
+                                                     return_inverse=True)
+        self.pair_value_of = self.pair_value_of.reshape(-1).astype(np.int64)  # grouped by pair, as values are
+        self.pair_value_starts = np.concatenate([[0], np.cumsum(np.bincount(pairs, minlength=len(pair_keys)))]).astype(np.int64)
+        self.value_of_pair_value = owner_values % max(1, self.size)
 
     def _values(self, fields: list[str], combinations: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return (starts, flat): the global value numbers of each combination of the fields' tuple codes."""
@@ -142,12 +157,10 @@ class _ValueSpace:
             owners = _distinct(arrays.document[docnums], arrays.documents)
             values, _owners = _values_of_codes(self.starts, self.flat, self.code[owners], owners)
             return np.bincount(values, minlength=self.size)
-        pairs = _distinct(arrays.document[docnums] * self.combinations + self.code[docnums],
-                          arrays.documents * self.combinations)
-        owners, codes = np.divmod(pairs, self.combinations)
-        values, owners = _values_of_codes(self.starts, self.flat, codes, owners)
-        keys = _distinct(owners * self.size + values, arrays.documents * self.size)
-        return np.bincount(keys % self.size, minlength=self.size) if self.size else np.zeros(0, dtype=np.int64)
+        pairs = _marked(self.pair_of[docnums], len(self.pair_value_starts) - 1)
+        pair_values, _pairs = _values_of_codes(self.pair_value_starts, self.pair_value_of, pairs, pairs)
+        pair_values = _marked(pair_values, len(self.value_of_pair_value))
+        return np.bincount(self.value_of_pair_value[pair_values], minlength=self.size)
 
 
 def _values_of_codes(starts: np.ndarray, flat: np.ndarray, codes: np.ndarray, owners: np.ndarray):
@@ -156,6 +169,13 @@ def _values_of_codes(starts: np.ndarray, flat: np.ndarray, codes: np.ndarray, ow
     lengths = starts[codes + 1] - first
     places = np.repeat(first - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
     return flat[places], np.repeat(owners, lengths)
+
+
+def _marked(keys: np.ndarray, size: int) -> np.ndarray:
+    """Return the distinct keys (all in 0..size-1), sorted, with a bitmap of size."""
+    seen = np.zeros(size, dtype=bool)
+    seen[keys] = True
+    return np.flatnonzero(seen)
 
 
 def _distinct(keys: np.ndarray, size: int) -> np.ndarray:

@@ -196,8 +196,10 @@ def _facet_counts(facet: Facet, counts: dict[str, int], filters: Filters, table:
         kept = {term: count for term, count in counts.items() if count >= edge or term in selected_terms}
         more, counts = more + len(counts) - len(kept), kept
     values = []
+    labels, name = table.labels, facet.name
     for term, count in counts.items():
-        value, label = _value_and_label(facet, term, table, gazetteer)
+        found = labels.get((name, term))  # _value_and_label's own cache, looked up without the call
+        value, label = found if found is not None else _value_and_label(facet, term, table, gazetteer)
         values.append(FacetValue(selected_terms.get(term, value), label, count, term in selected_terms))
     for term, value in selected_terms.items():
         if term not in counts:

@@ -14,6 +14,7 @@ from .excerpts import shown_excerpt
 from .results import DocumentHit, PassageHit, passage_url
 
 SORTS = ("relevance", "newest", "oldest")
+_NO_EXCERPT = Markup("")  # until excerpts() makes the shown passages' ones
 MAX_CACHED_PASSAGES = 20_000  # stored passages kept per index generation (read-only dicts; a generation never changes)
 # By the generation's arrays, which the threads of a worker share (each has a searcher of its own): kept per
 # searcher, a repeated query landing on another thread of the worker read its passages again (~40 us each).
@@ -97,6 +98,7 @@ class _Folder:
         self.phrases = phrases
         self.passages_per_result = passages_per_result
         self.place_name = place_name
+        self._places: dict[str, tuple[str, ...]] = {}  # a place_codes value's names (passages of a document share them)
 
     def __call__(self, results) -> list[DocumentHit]:
         """Return the documents of the results in order of their best passage."""
@@ -120,13 +122,20 @@ class _Folder:
             page = fields.get("page", 0)
             document.passages.append(PassageHit(
                 page=page, section=fields.get("section", ""),
-                excerpt_html=Markup(""),
+                excerpt_html=_NO_EXCERPT,
                 url=passage_url(doc_id, document.format, page),
                 score=score, text=text,
                 case_study=fields.get("case_title", ""),
                 ocr=bool(fields.get("ocr")),
-                places=[self.place_name(code) for code in (fields.get("place_codes") or "").split(",") if code],
+                places=self._place_names(fields.get("place_codes") or ""),
             ))
+
+    def _place_names(self, codes: str) -> list[str]:
+        """Return the names of the councils a passage's place_codes value lists (a new list each time)."""
+        names = self._places.get(codes)
+        if names is None:
+            names = self._places[codes] = tuple(self.place_name(code) for code in codes.split(",") if code)
+        return list(names)
 
     def excerpts(self, documents: list[DocumentHit]) -> list[DocumentHit]:
         """Make the excerpts of the documents shown (only those: excerpts cost the most)."""

@@ -30,6 +30,9 @@ def passage_url(doc_id: str, doc_format: str, page: int) -> str:
     return f"{document_url(doc_id)}#section-{page}"
 
 
+_web_address = lru_cache(maxsize=100_000)(web_address)  # a document's source URL is checked on every results page
+
+
 # Words a minute, for the reading time shown on result cards and document pages.
 READING_WORDS_PER_MINUTE = 230
 
@@ -75,7 +78,7 @@ class DocumentHit:
     word_count: int = 0
 
     def __post_init__(self) -> None:
-        self.source_url = web_address(self.source_url)  # stored URLs link only when they are http(s)
+        self.source_url = _web_address(self.source_url)  # stored URLs link only when they are http(s)
 
     @property
     def reading_minutes(self) -> int:
