@@ -31,9 +31,10 @@ FEEDBACK_WORDS = 8
 # Round 3 (after hyphenated words, relevance-model feedback and word variants: nDCG 0.4154, S@1 0.7850),
 # tried and dropped: a document's whole text as one more BM25F unit added to its passages (weight 0.1 /
 # 0.5 / 1: nDCG +0.002 at best, S@1 -0.002); the densest window of query words (10 positions, weight
-# 0.2 / 0.4: S@1 0.7894 / 0.7953 but nDCG 0.4097 / 0.4012); a word's score × (idf / top idf) ** 0.5 / 1
-# (nDCG 0.3902 / 0.3728, S@1 0.7644 / 0.7673); proximity over all word pairs (nDCG 0.3862, S@1 0.7644);
-# k1, b, field weights, proximity, coverage and feedback weights again (all within 0.006 on nDCG).
+# 0.2 / 0.4: S@1 0.7894 / 0.7953 but nDCG 0.4097 / 0.4012); k1, b, field weights, proximity, coverage
+# and feedback weights again (all within 0.007 on nDCG). Earlier in round 3, against nDCG 0.3915 and S@1
+# 0.7747 (hyphenated words only): a word's score × (idf / top idf) ** 0.5 / 1 (nDCG 0.3902 / 0.3728,
+# S@1 0.7644 / 0.7673); proximity over all word pairs (nDCG 0.3862, S@1 0.7644).
 
 
 @dataclass
