@@ -1,16 +1,16 @@
-"""The indexer's fast analysis gives Whoosh exactly the postings its own analyzer would."""
+"""The indexer's fast analysis gives Whoosh exactly the postings its own analyzer would, accents folded alike."""
 
 from __future__ import annotations
 
 import pytest
-from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import TEXT
 
 from builders import make_pdf
 from conftest import write_small_corpus
 from kil_search.config import load_settings
 from kil_search.extract import extract_file
-from kil_search.index.analysis import FastText, count_words, passage_words
+from kil_search.index.analysis import FastText, count_words, fold_accents, passage_words
+from kil_search.index.schema import text_analyzer
 from kil_search.indexing import run_index
 from kil_search.search import SearchService
 
@@ -24,12 +24,16 @@ ODD_TEXTS = [
     "Commissioning commissioners commission COMMISSIONED, commissioning!",
     "line one\nline two\tthree\x0cfour",
     "ﬁnance ﬂow Ⅻ ½ 2² ①",  # ligatures and compatibility characters
+    "Beauséjour CAFÉS café naïve Pokémon São Paulo Øresund Đakovo Ħal ŁÓDŹ Ĺ ǅ Ḍḥ ỹ",  # accents folded
+    "Thé ón à été",  # folding makes a stop word and a one-letter word, which are left out
+    "Beause\u0301jour cafe\u0301 ß æ œ þ",  # decomposed accents break a word; letters without a plain one stay
+    "a\ud800é words around a lone surrogate",
     "word " * 400,  # long enough not to be remembered
 ]
 
 
 def _whoosh_postings(text: str, boost: float) -> list:
-    return sorted(TEXT(analyzer=StemmingAnalyzer(), field_boost=boost).index(text))
+    return sorted(TEXT(analyzer=text_analyzer(), field_boost=boost).index(text))
 
 
 @pytest.mark.parametrize("boost", [1.0, 1.3, 2.0])
@@ -48,10 +52,24 @@ def test_fast_text_postings_equal_whooshs_on_real_pages(tmp_path):
         assert sorted(FastText().index(page.text)) == _whoosh_postings(page.text, 1.0)
 
 
+def test_folding_accents_keeps_length_case_and_everything_but_accents():
+    assert fold_accents("Beauséjour, CAFÉ’s naïve Øresund ŁÓDŹ ß æ ‘x’ 20²") == "Beausejour, CAFE’s naive Oresund LODZ ß æ ‘x’ 20²"
+    assert fold_accents("plain ASCII text") == "plain ASCII text"
+    assert len(fold_accents("ẞ Ĺ ǅ ḍ ỹ ǻ")) == len("ẞ Ĺ ǅ ḍ ỹ ǻ")
+    assert fold_accents("Ĺ ḍ ỹ ǻ") == "L d y a"  # not Whoosh's accent_map, which gives "a" for "Ĺ"
+
+
+def test_fast_text_and_the_query_analyzer_agree_on_folded_words():
+    indexed = {term.decode() for term, *_rest in FastText().index("Beauséjour cafés, São Paulo and the Pokémon")}
+    queried = {token.text for token in text_analyzer()("beausejour CAFES sao paulo pokemon", mode="query")}
+    assert indexed == queried == {"beausejour", "cafe", "sao", "paulo", "pokemon"}
+
+
 def test_word_counts_count_passages_not_occurrences():
     counts = count_words(["Allotments and allotments", "More allotments here", "Nothing else"])
     assert counts["allotments"] == 2 and counts["nothing"] == 1
     assert "and" not in counts and "a" not in passage_words("a b c")
+    assert passage_words("Beauséjour and BEAUSEJOUR café") == {"beausejour", "cafe"}  # spelling aids fold too
 
 
 def test_phrases_and_stemming_still_match_after_indexing(tmp_path):

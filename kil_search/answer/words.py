@@ -1,4 +1,4 @@
-"""Words as the answer model compares them: lower case, Porter stems, stop words left out."""
+"""Words as the answer model compares them: lower case, accents folded, Porter stems, stop words left out."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
+
+from ..index.analysis import fold_accents
 
 _WORD = re.compile(r"\w+(?:\.?\w+)*")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
@@ -24,14 +26,14 @@ _MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|Sep
 
 @lru_cache(maxsize=65536)
 def stem_of(word: str) -> str:
-    """Return a lower-case word's Porter stem, as the index stems it."""
-    return stem(word)
+    """Return a lower-case word's Porter stem with its accents folded, as the index stems it ("cafés" → "cafe")."""
+    return stem(fold_accents(word))
 
 
 @lru_cache(maxsize=16384)
 def stems(text: str) -> tuple[str, ...]:
     """Return the stems of text's content words, in order (stop words left out)."""
-    return tuple(stem_of(word) for word in (match.group(0).lower() for match in _WORD.finditer(text))
+    return tuple(stem_of(word) for word in (fold_accents(match.group(0).lower()) for match in _WORD.finditer(text))
                  if word not in STOP_WORDS)
 
 

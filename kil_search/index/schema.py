@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 
-from .analysis import FastText, WordCounts
+from .analysis import FastText, WordCounts, text_analyzer
 
 # Bump whenever fields or analysis change: the indexer then rebuilds instead of failing.
-SCHEMA_VERSION = 5  # 5: passages recognised from a scan carry ocr=True (issue 17)
+SCHEMA_VERSION = 6  # 5: passages recognised from a scan carry ocr=True (issue 17); 6: accents folded (issue 14)
+# Older versions this code still searches until the indexer rebuilds them. A version 5 index holds
+# accented words unfolded: a query for such a word (with or without accents) misses them until then.
+READABLE_VERSIONS = frozenset({5, SCHEMA_VERSION})
 
 KIND_DOCUMENT = "document"
 KIND_PASSAGE = "passage"
 
-
-def text_analyzer():
-    """Return the English analyzer shared by querying and highlighting (FastText indexes the same way)."""
-    return StemmingAnalyzer()
+__all__ = ["KIND_DOCUMENT", "KIND_PASSAGE", "READABLE_VERSIONS", "SCHEMA_VERSION", "build_schema", "text_analyzer"]
 
 
 def build_schema() -> Schema:

@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 
 from ..errors import IndexBusyError, IndexMissingError
 from . import whoosh_patches
-from .schema import SCHEMA_VERSION, build_schema
+from .schema import READABLE_VERSIONS, SCHEMA_VERSION, build_schema
 
 CURRENT_LINK = "current"
 LOCK_FILE = ".write.lock"
@@ -34,13 +34,13 @@ def current_generation(index_dir: Path) -> Path | None:
     return path if path.is_dir() else None
 
 
-def generation_is_usable(path: Path) -> bool:
-    """True when the folder holds a committed index of this schema version."""
+def generation_is_usable(path: Path, versions: frozenset[int] | None = None) -> bool:
+    """True when the folder holds a committed index of one of these schema versions (default: this one)."""
     try:
         stamp = int((path / STAMP_FILE).read_text().strip())
     except (OSError, ValueError):
         return False
-    return stamp == SCHEMA_VERSION and whoosh_index.exists_in(str(path))
+    return stamp in (versions or {SCHEMA_VERSION}) and whoosh_index.exists_in(str(path))
 
 
 def open_index(generation: Path):
@@ -52,7 +52,7 @@ def open_index(generation: Path):
 def open_live_index(index_dir: Path):
     """Open the live index for reading; raise IndexMissingError when there is none."""
     generation = current_generation(index_dir)
-    if generation is None or not generation_is_usable(generation):
+    if generation is None or not generation_is_usable(generation, READABLE_VERSIONS):  # served until rebuilt
         raise IndexMissingError(f"no search index in {index_dir}; run `kil-search index` first")
     return open_index(generation)
 

@@ -7,11 +7,12 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from ..index.analysis import fold_accents
 from ..index.schema import text_analyzer
 
 EXCERPT_CHARS = 280
 MAX_CACHED_EXCERPTS = 10_000  # result excerpts remembered (with their passage texts: about 20 MB at most)
-_TOKENIZER, _LOWERCASE, _STOPS, _STEMMER = text_analyzer().items  # the index's own analysis steps
+_TOKENIZER, _LOWERCASE, _FOLD, _STOPS, _STEMMER = text_analyzer().items  # the index's own analysis steps
 _STOP_WORDS, _MIN_WORD = _STOPS.stops, _STOPS.min
 _stem = lru_cache(maxsize=100_000)(_STEMMER.stemfn)
 
@@ -35,12 +36,13 @@ def _term_matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]
         return []
     found = []
     for match in _candidate_words(text, terms):
-        word = match.group().lower()
+        start, end = match.span()
+        word = fold_accents(text[start:end].lower())  # the word as the index analysed it, from the text shown
         if word in _STOP_WORDS or len(word) < _MIN_WORD:
             continue
         stemmed = _stem(word)
         if stemmed in terms:
-            found.append((match.start(), match.end(), stemmed))
+            found.append((start, end, stemmed))
     return found
 
 
@@ -51,11 +53,12 @@ def _candidate_words(text: str, terms: frozenset[str]):
     the lower-cased text jumps between the few places a prefix occurs, where the same pattern then
     decides. Text whose lower-casing would move characters, or that holds one of the letters
     re.IGNORECASE pairs with an ASCII letter other than by lower() (ı, ſ), takes the plain walk.
+    Both look at the text with its accents folded, which keeps its length: the matches' offsets are text's.
     """
     pattern, prefixes = _candidates(terms), _prefixes(terms)
-    lowered = text.lower()
+    lowered = fold_accents(text.lower())
     if prefixes is None or len(lowered) != len(text) or "ı" in lowered or "ſ" in lowered:
-        yield from pattern.finditer(text)
+        yield from pattern.finditer(fold_accents(text))
         return
     starts = set()
     for prefix in prefixes:
@@ -67,7 +70,7 @@ def _candidate_words(text: str, terms: frozenset[str]):
     for start in sorted(starts):
         if start < end:
             continue  # inside the word matched before, as finditer would skip it
-        match = pattern.match(text, start)
+        match = pattern.match(lowered, start)
         if match is not None:
             end = match.end()
             yield match
@@ -98,7 +101,7 @@ def _matches_with_phrases(text: str, terms: frozenset[str], phrases: frozenset[t
     prefixes = tuple(word[:-1] or word for word in wanted)
     tokens = []
     for match in _TOKENIZER.expression.finditer(text):
-        word = match.group().lower()
+        word = fold_accents(match.group().lower())
         if word in _STOP_WORDS or len(word) < _MIN_WORD:
             continue
         tokens.append((match.start(), match.end(), _stem(word) if word.startswith(prefixes) else None))

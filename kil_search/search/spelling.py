@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from ..index.analysis import fold_accents
 from .query import MAX_QUERY_CHARS, MAX_TERMS
 
 # Words shorter than this are left alone: too many near neighbours to guess well.
@@ -35,7 +36,7 @@ def correct_query(searcher, text: str, frequency: Callable[[str], float] | None 
     def replace(match: re.Match) -> str:
         nonlocal changed, lookups
         word = match.group()
-        lower = word.lower()
+        lower = fold_accents(word.lower())  # as the `words` field holds it: "Café" is known when "cafe" is
         if word in _OPERATORS or not MIN_WORD_LENGTH <= len(word) <= MAX_WORD_LENGTH or lookups >= MAX_TERMS:
             return word
         if frequency(lower) > 0:

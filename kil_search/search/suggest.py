@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from ..index.analysis import fold_accents
 from .spelling import SPELLING_FIELD
 
 MAX_SUGGESTIONS = 8
@@ -38,16 +39,18 @@ def suggest(searcher, typed: str, titles: list[tuple[str, str]], themes: list[st
     frequency gives a word's count in the `words` field (default: Whoosh's, which counts deleted records too).
     """
     typed = " ".join(typed.split())[:200]
-    words = _WORD.findall(typed.lower())
+    folded = fold_accents(typed.lower())  # titles, themes and indexed words are compared accents folded
+    words = _WORD.findall(folded)
     if not words or len(typed) < 2:
         return []
     ends_word = not typed[-1].isalnum()
     found: list[Suggestion] = []
     for title, url in titles:
-        if _covers(title.lower(), words, ends_word) and len(found) < MAX_TITLES:
+        if _covers(fold_accents(title.lower()), words, ends_word) and len(found) < MAX_TITLES:
             found.append(Suggestion(title, "title", url))
     for theme in themes:
-        if theme.lower().startswith(typed.lower()) and theme.lower() != typed.lower() and len(found) < MAX_TITLES + MAX_THEMES:
+        compared = fold_accents(theme.lower())
+        if compared.startswith(folded) and compared != folded and len(found) < MAX_TITLES + MAX_THEMES:
             found.append(Suggestion(theme, "theme"))
     if not ends_word:
         stem = typed[: len(typed) - len(words[-1])]
