@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Mapping
 
 from whoosh import query as wq
@@ -29,12 +30,12 @@ class PreparedQuery:
         """True when there is something to search: words, or at least a filter to browse by."""
         return not self.parsed.is_empty or bool(self.filters)
 
-    @property
+    @cached_property  # a prepared query is kept and reused per index generation (service.py): worked out once
     def highlight_phrases(self) -> frozenset[tuple[str, ...]]:
         """Return the multi-word glossary alternatives, highlighted only where the whole phrase appears."""
         return frozenset(key for key in self.rewrite.alternative_keys() if len(key) > 1)
 
-    @property
+    @cached_property
     def highlight_terms(self) -> frozenset[str]:
         """Return the words to highlight on their own: typed words and one-word alternatives."""
         phrase_words = {word for phrase in self.highlight_phrases for word in phrase}
