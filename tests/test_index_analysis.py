@@ -9,7 +9,7 @@ from builders import make_pdf
 from conftest import write_small_corpus
 from kil_search.config import load_settings
 from kil_search.extract import extract_file
-from kil_search.index.analysis import FastText, count_words, fold_accents, passage_words
+from kil_search.index.analysis import ACCENTS, FastText, count_words, fold_accents, passage_words
 from kil_search.index.schema import text_analyzer
 from kil_search.indexing import run_index
 from kil_search.search import SearchService
@@ -26,7 +26,7 @@ ODD_TEXTS = [
     "ﬁnance ﬂow Ⅻ ½ 2² ①",  # ligatures and compatibility characters
     "Beauséjour CAFÉS café naïve Pokémon São Paulo Øresund Đakovo Ħal ŁÓDŹ Ĺ ǅ Ḍḥ ỹ",  # accents folded
     "Thé ón à été",  # folding makes a stop word and a one-letter word, which are left out
-    "Beause\u0301jour cafe\u0301 ß æ œ þ",  # decomposed accents break a word; letters without a plain one stay
+    "Beause\u0301jour cafe\u0301 ß æ œ þ \u212bngstrom",  # decomposed accents break a word; letters without a plain one stay
     "a\ud800é words around a lone surrogate",
     "word " * 400,  # long enough not to be remembered
 ]
@@ -57,6 +57,14 @@ def test_folding_accents_keeps_length_case_and_everything_but_accents():
     assert fold_accents("plain ASCII text") == "plain ASCII text"
     assert len(fold_accents("ẞ Ĺ ǅ ḍ ỹ ǻ")) == len("ẞ Ĺ ǅ ḍ ỹ ǻ")
     assert fold_accents("Ĺ ḍ ỹ ǻ") == "L d y a"  # not Whoosh's accent_map, which gives "a" for "Ĺ"
+
+
+def test_every_accented_letter_is_folded_and_folding_and_lower_casing_commute():
+    for code, plain in ACCENTS.items():
+        assert fold_accents(f"x’{chr(code)}") == f"x’{plain}"  # no letter slips past the quick check
+    everything = " ".join(chr(code) for code in range(0x20, 0x110000) if not 0xD800 <= code < 0xE000)
+    assert fold_accents(everything) == everything.translate(ACCENTS)
+    assert fold_accents(everything.lower()) == fold_accents(everything).lower()  # so text is folded before its words are split
 
 
 def test_fast_text_and_the_query_analyzer_agree_on_folded_words():

@@ -49,23 +49,28 @@ _LATIN_RANGES = (range(0xC0, 0x250), range(0x1E00, 0x1F00))  # Latin-1 to Latin 
 def _accent_map() -> dict[int, str]:
     """Return a str.translate table from each accented Latin letter to its plain ASCII letter, case kept.
 
-    One character for one, so folded text keeps its length and its offsets. Whoosh's own
-    `accent_map` is not used: it folds some letters to the wrong one ("Ĺ" to "a") and turns
-    combining accents into letters.
+    One character for one, so folded text keeps its length and its offsets. Folding and lower-casing
+    can be done in either order (tests check every character), so text can be folded before it is
+    split into words. Whoosh's own `accent_map` is not used: it folds some letters to the wrong one
+    ("Ĺ" to "a") and turns combining accents into letters.
     """
     table = {ord(letter): plain for letter, plain in _STROKED.items()}
     for code in (code for block in _LATIN_RANGES for code in block):
         base, *marks = unicodedata.normalize("NFD", chr(code))
         if marks and base.isascii() and base.isalpha() and all(unicodedata.category(mark) == "Mn" for mark in marks):
             table[code] = base
+    del table[0x130]  # "İ" lower-cases to "i" and a combining dot above, which stay as they are
+    table[0x212B] = "A"  # the Angstrom sign lower-cases to "å"
     return table
 
 
 ACCENTS = _accent_map()
 _PLAIN = {chr(code): plain for code, plain in ACCENTS.items()}
 _ACCENTED = re.compile(f"[{''.join(_PLAIN)}]")
-# Every UTF-8 byte but the lead bytes of U+00C0-U+027F and U+1000-U+1FFF, where the accented letters are.
+# Every UTF-8 byte but the lead bytes of U+00C0-U+027F and U+1000-U+1FFF, where the accented letters are
+# (all but the Angstrom sign, looked for on its own).
 _NOT_ACCENT_LEADS = bytes(sorted(set(range(256)) - {*range(0xC3, 0xCA), 0xE1}))
+_ANGSTROM = "\u212b"
 
 
 def fold_accents(text: str) -> str:
@@ -75,7 +80,8 @@ def fold_accents(text: str) -> str:
     Gives text.translate(ACCENTS), faster: translate looks up every character (85 us for a passage
     with one curly quote); text with no lead byte of an accented letter is returned as it is (2 us).
     """
-    if text.isascii() or not text.encode("utf-8", "surrogatepass").translate(None, _NOT_ACCENT_LEADS):
+    if text.isascii() or not (text.encode("utf-8", "surrogatepass").translate(None, _NOT_ACCENT_LEADS)
+                              or _ANGSTROM in text):
         return text
     return _ACCENTED.sub(_plain_letter, text)
 
@@ -106,9 +112,7 @@ def kept_words(text: str) -> tuple[int, list[str]]:
     Whoosh's StopFilter renumbers positions: the first kept word keeps its place among all
     words, each later kept word comes one after the one before.
     """
-    words = [word.lower() for word in _WORD.findall(text)]
-    if not text.isascii():
-        words = [fold_accents(word) for word in words]
+    words = [word.lower() for word in _WORD.findall(fold_accents(text))]
     first = 0
     for first, word in enumerate(words):
         if len(word) >= _MIN_WORD and word not in _STOPS:
@@ -182,7 +186,7 @@ class FastText(TEXT):
 
 def passage_words(text: str) -> set[str]:
     """Return the distinct unstemmed words of text that the spelling aids know, lower case, accents folded."""
-    words = {fold_accents(word.lower()) for word in _WORD.findall(text)}
+    words = set(map(str.lower, _WORD.findall(fold_accents(text))))
     words -= _STOPS
     return {word for word in words if len(word) >= _MIN_WORD}
 
