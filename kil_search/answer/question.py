@@ -22,6 +22,12 @@ FRAME_WORDS = frozenset(
     against without under over since until while whilst before after than then very more most such each every
     other another get gets got become becomes became becoming gave given giving gives take takes took taken taking go goes went come came""".split()
 )
+# How a question is put, not what it is about: words at least half as common per SQuAD fit-split question as
+# per paragraph, used in the questions of four or more of its eight articles (benchmarks/question_phrasing.py
+# prints the table: "happen", "kind", "type", "do", "get" are frame words above; "begin" joins them, while
+# "die" is left out, as paragraphs write "died", which stems apart), and words pointing at the asker's own
+# moment or context ("these councils", "today"), which a page never shares with the question.
+PHRASING_WORDS = frozenset("begin begins these those today nowadays".split())
 PHRASE_LINKS = frozenset("of to for in on the a an and".split())  # small words that may join a phrase's two words
 AUXILIARY_STARTS = frozenset("is are was were does do did can could should would will has have".split())
 NUMBER_WORDS = {
@@ -45,6 +51,9 @@ _LATEST = re.compile(r"\b(?:now|nowadays|currently|current|latest|today|at\s+pre
 _HOW_MEASURE = re.compile(r"\bhow\s+(?:long|often|far|big|large|old|soon|early|late)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s$")
 _TAKE_PART = re.compile(r"\b(?:take|takes|took|taken|taking)\s+part\b", re.IGNORECASE)
+# Set phrasings that only frame the question: "take place" (happen), "known as" / "called" (named), "didn't".
+_SET_PHRASES = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b|\b(?:known|referred\s+to)\s+as\b|\bcalled\s*(?=\?|$)|"
+                          r"\b\w+n['’]t\b", re.IGNORECASE)
 _QUANTITY = re.compile(
     r"^\s*what\s+(?:is|was|are|were)\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?(?P<noun>population|size|amount|"
     r"cost|costs|budget|value|income|price|rate|percentage|proportion|share|total|score|average|salary|turnover|figure)\b"
@@ -162,6 +171,7 @@ def content_terms(text: str) -> tuple[list[str], list[str]]:
 def _without_frames(text: str) -> str:
     """Return text without the phrases that only say what kind of answer is wanted (same length)."""
     text = _TAKE_PART.sub(lambda match: " " * len(match.group(0)), text)  # "take part in" only means "join in"
+    text = _SET_PHRASES.sub(lambda match: " " * len(match.group(0)), text)
     return _HOW_MEASURE.sub(lambda match: " " * len(match.group(0)), text)  # "how long": the kind of answer, not a word
 
 
@@ -171,7 +181,7 @@ def _content_tokens(text: str) -> list[tuple[str, str, int, int]]:
     found: list[tuple[str, str, int, int]] = []
     for token in _ANALYZER(text, chars=True, mode="query"):
         surface = text[token.startchar:token.endchar]
-        if surface.lower() in FRAME_WORDS or token.text in FRAME_WORDS or any(token.text == seen[0] for seen in found):
+        if surface.lower() in FRAME_WORDS or token.text in FRAME_WORDS or surface.lower() in PHRASING_WORDS or any(token.text == seen[0] for seen in found):
             continue
         found.append((token.text, surface, token.startchar, token.endchar))
     return found
