@@ -60,6 +60,8 @@ FEATURES = (
     "local_overlap",  # the question's words in it, each weighted by its rarity among the candidates rather than the library
     "page_local_overlap",  # ... by its rarity among the units of its own page
     "prefix",  # the question's words the sentence lacks but holds a word beginning with the same five letters ("industry", "industrialised")
+    "rare_page",  # the question's words on its page, each weighted by its rarity squared: are the rarest ones there?
+    "rare_near",  # ... in the sentence, the one either side, its headings or its title
 )
 
 
@@ -115,6 +117,8 @@ def features(question: Question, weights: dict[str, float], unknown: float, unit
         max(0.0, sum(weights[term] for term in weights if term in before) / total - sum(weights[term] for term in matched) / total),
         0.0, 0.0,  # local overlaps: filled by matrix()
         _prefix(weights, own_set, total),
+        _rare_share(weights, page_stems),
+        _rare_share(weights, near | above),
     ]
 
 
@@ -228,6 +232,12 @@ def _prefix(weights: dict[str, float], own: set[str], total: float) -> float:
     """Return the weight of the question's words the sentence lacks but has a word sharing their first five letters."""
     starts = {word[:5] for word in own if len(word) >= 5}
     return sum(weight for term, weight in weights.items() if term not in own and len(term) >= 5 and term[:5] in starts) / total
+
+
+def _rare_share(weights: dict[str, float], held: frozenset[str] | set[str]) -> float:
+    """Return the share of the question's squared rarity that held words carry (the rarest words count most)."""
+    total = sum(weight * weight for weight in weights.values()) or 1.0
+    return sum(weight * weight for term, weight in weights.items() if term in held) / total
 
 
 def _answer_room(own: tuple[str, ...], asked: set[str]) -> float:
