@@ -6,6 +6,7 @@ import copy
 import os
 import threading
 import time
+import weakref
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,7 +44,25 @@ RETIRED_SEARCHER_GRACE_SECONDS = 60.0
 FEW_RESULTS = 3
 MAX_CACHED_CORRECTIONS = 10_000  # spelling corrections kept per index generation
 MAX_CACHED_QUERIES = 2_000  # prepared queries kept per index generation (parsing was a fifth of a search)
+MAX_CACHED_VARIANT_LOOKUPS = 20_000  # words whose index variants are kept per generation
+_variants_by_generation: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # by the generation's shared arrays
 _WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
+
+
+class _RememberingEvaluator(Evaluator):
+    """The ranking's Evaluator, its look-ups of a word's variants in Whoosh's term index (a fifth of a search on the
+    real reports) kept per index generation: the same words, asked of the same generation, give the same list."""
+
+    def _variant_words(self, *args):
+        """Return Evaluator._variant_words(*args), worked out once per generation (a copy each time)."""
+        memo = _variants_by_generation.get(self.arrays)
+        if memo is None:
+            memo = _variants_by_generation.setdefault(self.arrays, {})
+        if args not in memo:
+            if len(memo) >= MAX_CACHED_VARIANT_LOOKUPS:
+                memo.clear()
+            memo[args] = tuple(super()._variant_words(*args))
+        return list(memo[args])
 
 
 class SearchService:
@@ -218,7 +237,7 @@ class SearchService:
         if (arrays.source is not self._local.index or arrays.generation != searcher.reader().generation()
                 or len(table.doc_ids) != arrays.size):
             return None  # the index moved on between opening this searcher and the arrays
-        evaluator = Evaluator(searcher, arrays, _WEIGHTING.B, _WEIGHTING.K1, combine_fields=True)
+        evaluator = _RememberingEvaluator(searcher, arrays, _WEIGHTING.B, _WEIGHTING.K1, combine_fields=True)
         try:
             matches, clauses = score_for_ranking(evaluator, searcher, query.text_query)
             ids, scores, held = matches.ids, matches.scores, matches.terms
