@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from ..search.query import passage_query
-from .question import Question
+from .question import NUMBER_WORDS, Question
 from .sentences import HEADING, ITEM, ROW, split_units
 
 LIST = "list"  # a line announcing a list ("...five priorities:") with the items that follow it
@@ -19,6 +19,8 @@ COVER_WORDS = 60  # a PDF's first page with fewer words than this is its cover
 # Facet filter name -> the passage field it reads (as kil_search.search.facets names them).
 FILTER_FIELDS = {"case_study": "case_study", "type": "doc_type", "theme": "themes", "place": "place_codes",
                  "council_type": "council_types", "region": "regions", "year": "year"}
+_SECTION = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s+")  # a heading's number: "7. ", "3.1 "
+_WORDS = re.compile(r"[\w]+")
 _METADATA_LINE = re.compile(r"^\s*[A-Z][\w-]*(?: [\w-]+){0,1}:\s*[^,;:]+(?:[,;][^,;:]+){2,}$")  # "Places: A, B, C"
 
 
@@ -31,6 +33,7 @@ class Page:
     rank: int  # 0 for the page holding the best passage
     score: float  # its best passage's score relative to the best page's (0 to 1)
     more_pages: bool = True  # the document has a page after this one (a one-page PDF has no cover)
+    continued: tuple[str, ...] = ()  # the list items the next page opens with, when this page ends announcing a list
 
 
 @dataclass
@@ -70,8 +73,22 @@ def retrieve(service, question: Question, filters: Mapping[str, Iterable[str]] |
         parts = [part for part in service.page_passages(doc_id, number) if passes(part, filters)]
         if parts:
             more = number != 1 or bool(service.page_passages(doc_id, 2))
-            pages.append(Page(parts[0], "\n".join(part.get("text", "") for part in parts), rank, score, more))
+            text = "\n".join(part.get("text", "") for part in parts)
+            pages.append(Page(parts[0], text, rank, score, more, _continued(service, parts[0], text)))
     return pages, hits
+
+
+def _continued(service, fields: dict, text: str) -> tuple[str, ...]:
+    """Return the items a PDF's next page opens with when this page's last unit announces a list ("five steps:")."""
+    if fields.get("format") != "pdf":
+        return ()
+    units = split_units(text, True)
+    if not units or not units[-1].text.rstrip().endswith(":"):
+        return ()
+    following = service.page_passages(fields["doc_id"], int(fields.get("page", 0)) + 1)
+    if not following:
+        return ()
+    return tuple(_items_after(split_units("\n".join(part.get("text", "") for part in following), True), -1))
 
 
 def passes(fields: dict, filters: Mapping[str, Iterable[str]] | None) -> bool:
@@ -100,7 +117,7 @@ def units_of(page: Page) -> list[Unit]:
     for index, unit in enumerate(units):
         if unit.kind == HEADING:
             headings.append(unit.text)
-            items = _items_after(units, index)
+            items = _items_after(units, index) or _counted_items(units, index)
             if items:  # a heading over a list ("Our six principles") announces it as a colon would
                 found.append(Unit(page, "\n".join([unit.text, *items]), LIST, "", "", tuple(reversed(headings[-3:])), index))
             continue
@@ -110,6 +127,8 @@ def units_of(page: Page) -> list[Unit]:
         after = units[index + 1].text if index + 1 < len(units) and units[index + 1].kind != HEADING else ""
         found.append(Unit(page, unit.text, unit.kind, before, after, tuple(reversed(headings[-3:])), index))
         items = _items_after(units, index) if unit.text.rstrip().endswith(":") else []
+        if unit.text.rstrip().endswith(":") and not items and index == len(units) - 1:
+            items = list(page.continued)  # the list goes on over the page
         if items:
             found.append(Unit(page, "\n".join([unit.text, *items]), LIST, before, "", found[-1].headings, index))
     return found
@@ -129,6 +148,38 @@ def _items_after(units, index: int) -> list[str]:
             break
         items.append(unit.text)
     return items
+
+
+def _counted_items(units, index: int) -> list[str]:
+    """Return the N things a heading announces ("7. Ten recommendations", "3. Three reasons") from under it.
+
+    They are the list items below it, across its numbered subheadings ("7.1 ...", "7.2 ..."), or, with no
+    items, those subheadings themselves ("3.1 Services that transform lives"); nothing unless N are found.
+    """
+    count = _announced_count(units[index].text)
+    number = _SECTION.match(units[index].text)
+    if count is None or not number:
+        return []
+    items, children = [], []
+    for unit in units[index + 1:]:
+        if unit.kind == HEADING:
+            child = _SECTION.match(unit.text)
+            if not child or not child.group(1).startswith(number.group(1) + "."):
+                break  # the next section of the same or a higher level
+            children.append(_SECTION.sub("", unit.text, count=1).strip())
+        elif unit.kind == ITEM:
+            items.append(unit.text)
+    found = items if len(items) == count else children if len(children) == count else []
+    return found
+
+
+def _announced_count(heading: str) -> int | None:
+    """Return the number of things a heading announces: "Ten recommendations" gives 10, "Three reasons to..." 3."""
+    for word in _WORDS.findall(_SECTION.sub("", heading, count=1).lower())[:2]:
+        value = int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+        if value is not None and 2 <= value <= 20:
+            return value
+    return None
 
 
 def is_row(unit: Unit) -> bool:
