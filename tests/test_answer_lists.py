@@ -9,7 +9,9 @@ import pytest
 
 from builders import make_pdf
 from conftest import indexed_client
+from kil_search.answer.candidates import Page, announcing_line, is_list, units_of
 from kil_search.answer.question import analyse_question
+from kil_search.search import SearchService
 
 FILLER = ("The trust has worked on the estate for many years with residents, the council and local businesses, "
           "and it reports every year on what it has done and what it plans to do next. ")
@@ -80,3 +82,17 @@ def test_a_heading_announcing_n_things_gathers_them_across_its_numbered_subheadi
 )
 def test_question_phrasing_is_not_what_a_question_is_about(question, terms):
     assert analyse_question(question).terms == terms
+
+
+def test_a_page_opening_with_a_list_keeps_the_line_announcing_it_from_the_page_before(tmp_path):
+    root = tmp_path / "corpus"
+    (root / "reports").mkdir(parents=True)
+    make_pdf(root / "reports" / "lighthouse-plan.pdf", STEPS_PAGES, title="Lighthouse Trust plan")
+    indexed_client(root, tmp_path / "index")
+    service = SearchService(tmp_path / "index")
+    fields = service.page_passages("reports/lighthouse-plan.pdf", 3)[0]
+    text = "\n".join(part["text"] for part in service.page_passages("reports/lighthouse-plan.pdf", 3))
+    page = Page(fields, text, 0, 1.0, announced=announcing_line(service, fields, text))
+    lists = [unit.text.splitlines() for unit in units_of(page) if is_list(unit)]
+    assert lists and lists[0][0].endswith("four steps that the trust will take over the next year:")
+    assert [line[:2] for line in lists[0][1:]] == ["1.", "2.", "3.", "4."]

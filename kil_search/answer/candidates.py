@@ -34,6 +34,7 @@ class Page:
     score: float  # its best passage's score relative to the best page's (0 to 1)
     more_pages: bool = True  # the document has a page after this one (a one-page PDF has no cover)
     continued: tuple[str, ...] = ()  # the list items the next page opens with, when this page ends announcing a list
+    announced: str = ""  # the line ending the previous page that announces the list this page opens with
 
 
 @dataclass
@@ -74,8 +75,21 @@ def retrieve(service, question: Question, filters: Mapping[str, Iterable[str]] |
         if parts:
             more = number != 1 or bool(service.page_passages(doc_id, 2))
             text = "\n".join(part.get("text", "") for part in parts)
-            pages.append(Page(parts[0], text, rank, score, more, _continued(service, parts[0], text)))
+            pages.append(Page(parts[0], text, rank, score, more, _continued(service, parts[0], text),
+                              announcing_line(service, parts[0], text)))
     return pages, hits
+
+
+def announcing_line(service, fields: dict, text: str) -> str:
+    """Return the previous PDF page's last line when it announces the list this page opens with ("...five steps:")."""
+    number = int(fields.get("page", 0))
+    if fields.get("format") != "pdf" or number < 2:
+        return ""
+    units = split_units(text, True)
+    if not units or units[0].kind != ITEM:
+        return ""
+    previous = split_units("\n".join(part.get("text", "") for part in service.page_passages(fields["doc_id"], number - 1)), True)
+    return previous[-1].text if previous and previous[-1].text.rstrip().endswith(":") else ""
 
 
 def _continued(service, fields: dict, text: str) -> tuple[str, ...]:
@@ -114,6 +128,9 @@ def units_of(page: Page) -> list[Unit]:
     section = fields.get("section", "")
     found: list[Unit] = []
     headings: list[str] = [section] if section and section != "§" else []
+    opening = _items_after(units, -1) if page.announced else []
+    if opening:  # the list announced at the foot of the previous page
+        found.append(Unit(page, "\n".join([page.announced, *opening]), LIST, "", "", tuple(headings), 0))
     for index, unit in enumerate(units):
         if unit.kind == HEADING:
             headings.append(unit.text)
