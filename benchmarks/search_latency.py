@@ -150,6 +150,13 @@ def judge(result: dict, targets: list[dict], corpus: str = "generated text") -> 
     target(targets, "results are real (every PASS below requires it)", real, describe_check(result["result_check"]))
     target(targets, "/api/search p50 <= 2 x FTS5 service p50", real and api["p50"] <= 2 * peer["p50"],
            f"{api['p50']:.2f} ms vs 2 x {peer['p50']:.2f} = {2 * peer['p50']:.2f} ms")
+    # The passes repeat queries a worker has seen, which its per-generation caches (prepared queries,
+    # excerpts, stored passages) answer cheaply; most of a real user's queries are new to the worker,
+    # so the first pass is judged too, against FTS5's first pass.
+    cold_api, cold_peer = result["http"]["ours /api/search, first pass"], result["http"]["fts5 service, first pass"]
+    target(targets, "/api/search first-pass p50 <= 2 x FTS5 service first-pass p50",
+           real and cold_api["p50"] <= 2 * cold_peer["p50"],
+           f"{cold_api['p50']:.2f} ms vs 2 x {cold_peer['p50']:.2f} = {2 * cold_peer['p50']:.2f} ms")
     target(targets, "/api/search p99 <= 50 ms", real and api["p99"] <= 50, f"{api['p99']:.2f} ms")
     target(targets, "HTML results page p99 <= 80 ms", real and page["p99"] <= 80, f"{page['p99']:.2f} ms")
     errors = sum(result["http_errors"].values())
