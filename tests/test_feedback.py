@@ -63,3 +63,12 @@ def test_a_short_query_is_not_re_ranked(service):
     assert {"b-related.html", "a-unrelated.html"} <= set(ranked)
     scores = {hit.id: hit.score for hit in service.search("wind theory", per_page=50).results}
     assert scores["b-related.html"] == pytest.approx(scores["a-unrelated.html"])
+
+
+def test_a_four_word_query_is_re_ranked_at_a_smaller_share(service):
+    query = "wind tunnel flutter theory"
+    scores = {hit.id: hit.score for hit in service.search(query, per_page=50).results}
+    assert scores["b-related.html"] > scores["a-unrelated.html"]
+    long_scores = {hit.id: hit.score for hit in service.search(LONG_QUERY, per_page=50).results}
+    lift = scores["b-related.html"] / scores["a-unrelated.html"]
+    assert lift < long_scores["b-related.html"] / long_scores["a-unrelated.html"]

@@ -35,8 +35,8 @@ COMMON_SHARE = 0.2
 LONGEST_PASSAGE_CHARS = 3000
 
 
-def add_feedback(evaluator: Evaluator, words: list[str], matches: Matches) -> Matches:
-    """Return matches re-scored with the query's expansion words from its best passages."""
+def add_feedback(evaluator: Evaluator, words: list[str], matches: Matches, share: float = 1.0) -> Matches:
+    """Return matches re-scored with the query's expansion words from its best passages (at share of WEIGHT)."""
     if not len(matches.ids):
         return matches
     expansion = expansion_words(evaluator, set(words), matches)
@@ -52,7 +52,7 @@ def add_feedback(evaluator: Evaluator, words: list[str], matches: Matches) -> Ma
         places = np.searchsorted(found.ids, matches.ids)
         places = np.minimum(places, len(found.ids) - 1)
         hit = found.ids[places] == matches.ids
-        scores[hit] += WEIGHT * weight / strongest * found.scores[places[hit]]
+        scores[hit] += share * WEIGHT * weight / strongest * found.scores[places[hit]]
     return Matches(matches.ids, scores, matches.terms)
 
 
