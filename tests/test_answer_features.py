@@ -81,3 +81,17 @@ def test_the_best_candidate_on_its_page_leads_by_nothing_and_the_others_trail(se
     assert (lead <= 0.0).all() and (overall <= lead + 1e-9).all()
     places = rows[:, FEATURES.index("position")]
     assert ((0.0 <= places) & (places <= 1.0)).all()
+
+
+def test_a_figure_beside_the_counted_thing_is_told_from_a_figure_far_from_it(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    body = ("<h2>The looms</h2><p>The weaving shed held 120 looms of oak. "
+            "The looms were built of oak by carpenters of the valley who, after many long and hard seasons "
+            "of work, went on to build 14 boats.</p>")
+    make_html(tmp_path / "corpus" / "shed.html", title="The weaving shed", body_html=body)
+    settings = load_settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", jobs=1)
+    run_index(settings)
+    _question, _hits, units, rows = candidate_rows(SearchService(settings.index_dir), "How many looms did the shed hold?")
+    near = {unit.text: rows[place, FEATURES.index("typed_near")] for place, unit in enumerate(units)}
+    assert near["The weaving shed held 120 looms of oak."] == 1.0
+    assert next(value for text, value in near.items() if "14 boats" in text) == -1.0

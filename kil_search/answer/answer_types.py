@@ -16,12 +16,47 @@ _WANTED = {"when": "date", "how_long": "date", "how_many": "number", "how_much":
 _PLACE = re.compile(r"\b(?:in|at|near|from|to|of)\s+(?:the\s+)?([A-Z][\w'’-]+)")
 
 
+_TOKEN = re.compile(r"[\w'’-]+")
+NEAR_WORDS = 6  # how far from the question's rarest word the answer asked for may stand
+
+
 def answer_type_evidence(question: Question, text: str) -> tuple[float, float, float, float]:
     """Return (date, number, name, place) evidence: 1 when text has the kind asked for, -1 when it lacks it, 0 if not asked."""
     kind = asked_kind(question)
     wanted = _WANTED.get(kind)
     if wanted is None:
         return 0.0, 0.0, 0.0, 0.0
+    found = _offers(question, kind, wanted, text)
+    return tuple((1.0 if found else -1.0) if name == wanted else 0.0 for name in ("date", "number", "name", "place"))
+
+
+def typed_near(question: Question, weights: dict[str, float], text: str) -> float:
+    """Return 1 when the kind of answer asked for stands within NEAR_WORDS of the question's rarest word in text,
+
+    -1 when it does not (or that word is absent), 0 when the question asks for no particular kind.
+    """
+    kind = asked_kind(question)
+    wanted = _WANTED.get(kind)
+    if wanted is None:
+        return 0.0
+    tokens = list(_TOKEN.finditer(text))
+    held = [(weights[stem], place) for place, token in enumerate(tokens)
+            if (stem := stem_of(token.group(0).lower())) in weights]
+    if not held:
+        return -1.0
+    rarest = max(weight for weight, _place in held)
+    for weight, place in held:
+        if weight < rarest:
+            continue
+        start = tokens[max(0, place - NEAR_WORDS)].start()
+        end = tokens[min(len(tokens) - 1, place + NEAR_WORDS)].end()
+        if _offers(question, kind, wanted, text[start:end]):
+            return 1.0
+    return -1.0
+
+
+def _offers(question: Question, kind: str, wanted: str, text: str) -> bool:
+    """True when text offers the kind of answer wanted (a date, number, name or place the question does not give)."""
     if wanted == "date":
         found = has_date(text) or (kind == "how_long" and has_number(text))
     elif wanted == "number":
@@ -30,7 +65,7 @@ def answer_type_evidence(question: Question, text: str) -> tuple[float, float, f
         found = bool(capitalised(text) - _given(question.text, tuple(question.words)))
     else:
         found = any(stem_of(name.lower()) not in question.terms for name in _PLACE.findall(text))
-    return tuple((1.0 if found else -1.0) if name == wanted else 0.0 for name in ("date", "number", "name", "place"))
+    return found
 
 
 @lru_cache(maxsize=256)

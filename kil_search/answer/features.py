@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .answer_types import answer_type_evidence
+from .answer_types import answer_type_evidence, typed_near
 from .candidates import Unit, is_list, is_row
 from .question import Question
 from .words import stem_of, stems
@@ -62,6 +62,7 @@ FEATURES = (
     "prefix",  # the question's words the sentence lacks but holds a word beginning with the same five letters ("industry", "industrialised")
     "rare_page",  # the question's words on its page, each weighted by its rarity squared: are the rarest ones there?
     "rare_near",  # ... in the sentence, the one either side, its headings or its title
+    "typed_near",  # the kind of answer asked for (a figure, name, date, place) stands within six words of the question's rarest word: 1, not: -1
 )
 
 
@@ -119,6 +120,7 @@ def features(question: Question, weights: dict[str, float], unknown: float, unit
         _prefix(weights, own_set, total),
         _rare_share(weights, page_stems),
         _rare_share(weights, near | above),
+        typed_near(question, weights, unit.text),
     ]
 
 

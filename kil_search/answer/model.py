@@ -24,7 +24,8 @@ WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 CONFIDENCE_FEATURES = ("top_score", "margin", "top_overlap", "top_rarest_missing", "unknown", "best_page", "off_pages",
                        "strength")
 
-COVERAGE_FEATURES = ("off_pages", "best_page", "best_overlap", "least_missing", "unknown", "strength", "rare_page", "rare_near")
+COVERAGE_FEATURES = ("off_pages", "best_page", "best_overlap", "least_missing", "unknown", "strength", "rare_page", "rare_near",
+                     "typed_near")
 
 
 def coverage_features(rows: np.ndarray) -> np.ndarray:
@@ -33,7 +34,8 @@ def coverage_features(rows: np.ndarray) -> np.ndarray:
     first = rows[0]
     return np.array([first[column("off_pages")], rows[:, column("page")].max(), rows[:, column("overlap")].max(),
                      rows[:, column("rarest_missing")].min(), first[column("unknown")], first[column("strength")],
-                     rows[:, column("rare_page")].max(), rows[:, column("rare_near")].max()])
+                     rows[:, column("rare_page")].max(), rows[:, column("rare_near")].max(),
+                     rows[:, column("typed_near")].max()])
 
 
 def confidence_features(rows: np.ndarray, scores: np.ndarray, chosen: int | None = None) -> np.ndarray:
