@@ -31,10 +31,7 @@ def answer_type_evidence(question: Question, text: str) -> tuple[float, float, f
 
 
 def typed_near(question: Question, weights: dict[str, float], text: str) -> float:
-    """Return 1 when the kind of answer asked for stands within NEAR_WORDS of the question's rarest word in text,
-
-    -1 when it does not (or that word is absent), 0 when the question asks for no particular kind.
-    """
+    """Return 1 if the answer kind asked for stands within NEAR_WORDS of text's rarest question word, -1 if not, 0 if none asked."""
     kind = asked_kind(question)
     wanted = _WANTED.get(kind)
     if wanted is None:
