@@ -17,7 +17,7 @@ _PLACE = re.compile(r"\b(?:in|at|near|from|to|of)\s+(?:the\s+)?([A-Z][\w'’-]+)
 
 
 _TOKEN = re.compile(r"[\w'’-]+")
-NEAR_WORDS = 6  # how far from the question's rarest word the answer asked for may stand
+NEAR_WORDS = 3  # how far from the question's rarest word the answer asked for may stand
 
 
 def answer_type_evidence(question: Question, text: str) -> tuple[float, float, float, float]:
