@@ -25,6 +25,7 @@ def forget_first_sights(service: SearchService) -> None:
     service_module._variants_by_generation.clear()
     grouping._stored_by_generation.clear()
     excerpts.shown_excerpt.cache_clear()
+    service.searcher().reader().doc_frequency.known.clear()
 
 
 def profile_first_sight(service: SearchService, queries: list[str]) -> None:
