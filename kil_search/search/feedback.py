@@ -61,16 +61,29 @@ def expansion_words(evaluator: Evaluator, typed: set[str], matches: Matches) -> 
     order = np.argsort(-matches.scores, kind="stable")[:TOP_PASSAGES]
     leads = np.exp(matches.scores[order] - matches.scores[order].max())
     leads /= leads.sum()
-    reader = evaluator.searcher.reader()
+    passages = _live_passage_count(evaluator)
     most = COMMON_SHARE * max(1, int((evaluator.arrays.doc_of >= 0).sum()))
     votes: Counter = Counter()
     for docnum, lead in zip(matches.ids[order].tolist(), leads.tolist()):
         words = stems(evaluator.searcher.stored_fields(docnum).get("text", "")[:LONGEST_PASSAGE_CHARS])
         for word, count in Counter(words).items():
-            if _candidate(word, typed) and reader.doc_frequency("text", word) <= most:
+            if _candidate(word, typed) and passages(word) <= most:
                 votes[word] += lead * count / len(words)
     best = sorted(votes.items(), key=lambda pair: (-pair[1], pair[0]))[:EXPANSION_WORDS]
     return {word: weight for word, weight in best if weight > 0 and math.isfinite(weight)}
+
+
+def _live_passage_count(evaluator: Evaluator):
+    """Return a function counting the live passages that hold a word.
+
+    Whoosh's doc_frequency counts deleted records too until a merge drops them, so after an
+    incremental run the expansion words (and the ranking) differed from a fresh build's; with
+    deletions the generation's arrays count instead.
+    """
+    reader = evaluator.searcher.reader()
+    if not reader.has_deletions():
+        return lambda word: reader.doc_frequency("text", word)
+    return lambda word: len(evaluator.arrays.term("text", word).ids)
 
 
 def _candidate(word: str, typed: set[str]) -> bool:
