@@ -58,7 +58,7 @@ def add_feedback(evaluator: Evaluator, words: list[str], matches: Matches, share
 
 def expansion_words(evaluator: Evaluator, typed: set[str], matches: Matches) -> dict[str, float]:
     """Return the best expansion words with their relevance-model weights."""
-    order = np.argsort(-matches.scores, kind="stable")[:TOP_PASSAGES]
+    order = _top_passages(evaluator, matches)
     leads = np.exp(matches.scores[order] - matches.scores[order].max())
     leads /= leads.sum()
     passages = _live_passage_count(evaluator)
@@ -71,6 +71,22 @@ def expansion_words(evaluator: Evaluator, typed: set[str], matches: Matches) -> 
                 votes[word] += lead * count / len(words)
     best = sorted(votes.items(), key=lambda pair: (-pair[1], pair[0]))[:EXPANSION_WORDS]
     return {word: weight for word, weight in best if weight > 0 and math.isfinite(weight)}
+
+
+def _top_passages(evaluator: Evaluator, matches: Matches) -> np.ndarray:
+    """Return the places of the TOP_PASSAGES best matches, equal scores at the cut taken by record id.
+
+    Record numbers differ between an index updated in place and a fresh build of the same library,
+    so a tie at the cut broken by them would feed the two different passages.
+    """
+    order = np.argsort(-matches.scores, kind="stable")
+    if len(order) <= TOP_PASSAGES:
+        return order
+    cut = matches.scores[order[TOP_PASSAGES - 1]]
+    above = order[matches.scores[order] > cut]
+    tied = order[matches.scores[order] == cut].tolist()
+    tied.sort(key=lambda place: str(evaluator.searcher.stored_fields(int(matches.ids[place])).get("record_id", "")))
+    return np.array(above.tolist() + tied, dtype=np.int64)[:TOP_PASSAGES]
 
 
 def _live_passage_count(evaluator: Evaluator):

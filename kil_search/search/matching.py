@@ -237,11 +237,17 @@ class Evaluator:
         return Matches(ids, VARIANT_WEIGHT * best[ids], np.zeros(len(ids), np.int64))
 
     def _variant_words(self, word: str) -> list[str]:
-        """Return up to MAX_VARIANTS other words of the passages' text that start as word does."""
+        """Return up to MAX_VARIANTS other words of the live passages' text that start as word does.
+
+        Whoosh's term list keeps the words of deleted records until a merge drops them: after an
+        incremental run they would take places a fresh build gives to live words.
+        """
+        reader = self.searcher.reader()
+        deletions = reader.has_deletions()
         variants = []
-        for term in self.searcher.reader().expand_prefix("text", word[:VARIANT_PREFIX]):
+        for term in reader.expand_prefix("text", word[:VARIANT_PREFIX]):
             term = _text(term)
-            if term != word:
+            if term != word and not (deletions and not len(self.arrays.term("text", term).ids)):
                 variants.append(term)
                 if len(variants) >= MAX_VARIANTS:
                     break
