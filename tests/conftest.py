@@ -83,6 +83,19 @@ def write_small_corpus(root: Path) -> Path:
     return root
 
 
+def search_over_pages(root: Path, pages: dict[str, tuple[str, str]]):
+    """Write each (title, body HTML) page into root/corpus, index it with the real indexer and return a SearchService."""
+    from kil_search.search import SearchService
+
+    corpus = root / "corpus"
+    corpus.mkdir(exist_ok=True)
+    for name, (title, body) in pages.items():
+        make_html(corpus / name, title=title, body_html=body)
+    settings = load_settings(corpus_dir=corpus, index_dir=root / "index", jobs=1)
+    run_index(settings)
+    return SearchService(settings.index_dir)
+
+
 def indexed_client(corpus: Path, index_dir: Path, extract_timeout: float = 30):
     """Index a corpus folder with the real indexer and return a test client of the app over it."""
     settings = load_settings(corpus_dir=corpus, index_dir=index_dir, jobs=1, extract_timeout=extract_timeout)

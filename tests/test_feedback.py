@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builders import make_html
-from kil_search.config import Settings
-from kil_search.indexing import run_index
-from kil_search.search import SearchService
+from conftest import search_over_pages
 
 LONG_QUERY = "how well do wind tunnel measurements of flutter on swept wings agree with linear theory"
 PAGES = {
@@ -33,16 +30,10 @@ FILLER = ["library opening hours", "bus routes in villages", "parks and open spa
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
-    root = tmp_path_factory.mktemp("feedback")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name, (title, body) in PAGES.items():
-        make_html(corpus / name, title=title, body_html=body)
+    pages = dict(PAGES)
     for number, subject in enumerate(FILLER):  # so the subject's words are rare, as in a real library
-        make_html(corpus / f"filler-{number}.html", title=subject.title(), body_html=f"<p>Notes on {subject} for residents.</p>")
-    settings = Settings(corpus_dir=corpus, index_dir=root / "index")
-    run_index(settings, jobs=1)
-    service = SearchService(settings.index_dir)
+        pages[f"filler-{number}.html"] = (subject.title(), f"<p>Notes on {subject} for residents.</p>")
+    service = search_over_pages(tmp_path_factory.mktemp("feedback"), pages)
     yield service
     service.close()
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builders import make_html
-from kil_search.config import Settings
-from kil_search.indexing import run_index
-from kil_search.search import SearchService
+from conftest import search_over_pages
 
 PAGES = {
     # Equal but for one word: "originated" (stemmed "originat") is a variant of the typed "origins" ("origin").
@@ -19,14 +16,7 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
-    root = tmp_path_factory.mktemp("variants")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name, (title, body) in PAGES.items():
-        make_html(corpus / name, title=title, body_html=body)
-    settings = Settings(corpus_dir=corpus, index_dir=root / "index")
-    run_index(settings, jobs=1)
-    service = SearchService(settings.index_dir)
+    service = search_over_pages(tmp_path_factory.mktemp("variants"), PAGES)
     yield service
     service.close()
 
