@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from whoosh import qparser, query as wq
+from whoosh.qparser import syntax
 
 from ..index.schema import build_schema
 
@@ -14,6 +15,10 @@ FIELD_BOOSTS = {"title": 3.0, "section": 1.5, "text": 1.0}
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*", re.UNICODE)
+# Text the parser would only split into words: letters, digits and underscores between single spaces.
+_PLAIN_WORDS = re.compile(r"\w+(?: \w+)*")
+_PLAIN_WORD = re.compile(r"\w+")
+_OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 
 
 @dataclass
@@ -70,7 +75,7 @@ def parse_query(text: str, any_word: bool = False) -> ParsedQuery:
     parser = _OR_PARSER if any_word else _AND_PARSER
     degraded = False
     try:
-        parsed = parser.parse(text)
+        parsed = _parse_plain_words(parser, text) or parser.parse(text)
         parsed = _limit_terms(parsed)
     except Exception:  # the parser is third-party code fed hostile text: any failure degrades
         parsed = None
@@ -83,6 +88,33 @@ def parse_query(text: str, any_word: bool = False) -> ParsedQuery:
         except Exception:
             parsed = wq.NullQuery
     return ParsedQuery(text, parsed, frozenset(positive_terms(parsed)), degraded)
+
+
+def _parse_plain_words(parser: qparser.QueryParser, text: str) -> wq.Query | None:
+    """Return parser.parse(text) for text of plain words only, built without the parser's tagging passes; None otherwise.
+
+    The parser spends most of a first-seen query's preparation running every plugin's tagger and
+    filter over the text. Plain words need none of them: the syntax tree is one group (the parser's)
+    of one field group per word, as MultifieldPlugin makes it, turned into a query by Whoosh itself.
+    """
+    if not _PLAIN_WORDS.fullmatch(text):
+        return None
+    words = [(match.group(), match.start(), match.end()) for match in _PLAIN_WORD.finditer(text)]
+    if any(word in _OPERATOR_WORDS for word, _start, _end in words):
+        return None
+    multifield = next(plugin for plugin in parser.plugins if isinstance(plugin, qparser.MultifieldPlugin))
+    groups = []
+    for word, start, end in words:
+        nodes = []
+        for fieldname in multifield.fieldnames:
+            node = syntax.WordNode(word)
+            node.set_range(start, end)
+            node.set_fieldname(fieldname)
+            node.set_boost(multifield.boosts.get(fieldname, 1.0))
+            nodes.append(node)
+        groups.append(multifield.group(nodes))
+    parsed = parser.group(groups).query(parser)
+    return (parsed or wq.NullQuery).normalize()
 
 
 def passage_query(terms: list[str], fields: dict[str, float] | None = None) -> ParsedQuery:
