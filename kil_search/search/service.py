@@ -10,7 +10,7 @@ import weakref
 from dataclasses import replace
 from pathlib import Path
 
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import numpy as np
 from whoosh import scoring
@@ -33,6 +33,7 @@ from .related import related_documents
 from .results import DocumentHit, SearchPage, Suggestion, document_url
 from .spelling import SPELLING_FIELD, correct_query
 from .suggest import suggest
+from .vocabulary import Vocabulary, VocabularyArrays
 
 REFRESH_CHECK_SECONDS = 1.0
 # A request may still hold the searcher it got a moment ago (search() asks more than once), so a replaced
@@ -66,13 +67,17 @@ class _RememberingEvaluator(Evaluator):
         return list(memo[args])
 
 
-def _remember_doc_frequencies(reader) -> None:
-    """Make reader.doc_frequency remember its answers: ranking feedback asks it of every word of the best passages
-    (three fifths of a first-sight search on the real reports), and a reader's counts never change."""
+def _remember_doc_frequencies(reader, vocabulary: Callable[[], Vocabulary]) -> None:
+    """Make reader.doc_frequency answer scored fields from the generation's vocabulary and remember other answers:
+    ranking feedback asks it of every word of the best passages (three fifths of a first-sight search on the real
+    reports), and a reader's counts never change."""
     ask = reader.doc_frequency
     known: dict = {}
 
     def doc_frequency(fieldname: str, text) -> int:
+        words = vocabulary()
+        if words.covers(fieldname):
+            return words.doc_frequency(fieldname, text)
         key = (fieldname, text)
         if key not in known:
             if len(known) >= MAX_CACHED_DOC_FREQUENCIES:
@@ -102,6 +107,7 @@ class SearchService:
         self._open: set = set()  # every thread's searcher, so close() can release their files
         self._prepared = GenerationCache(MAX_CACHED_QUERIES)
         self._corrections = GenerationCache(MAX_CACHED_CORRECTIONS)
+        self._vocabularies = GenerationCache(1)  # one Vocabulary per generation, shared by threads
 
     def close(self) -> None:
         """Close every searcher this service opened (the index files they hold)."""
@@ -115,6 +121,7 @@ class SearchService:
                 self._arrays = None
         self._prepared.clear()
         self._corrections.clear()
+        self._vocabularies.clear()
 
     def __del__(self):
         try:
@@ -140,7 +147,8 @@ class SearchService:
             # A fresh searcher, not Searcher.refresh(): whoosh-reloaded's refresh reuses readers of
             # segments whose deletions changed (and keeps merged-away ones), so removed documents linger.
             local.searcher = index.searcher(weighting=_WEIGHTING)
-            _remember_doc_frequencies(local.searcher.reader())
+            reader = local.searcher.reader()
+            _remember_doc_frequencies(reader, lambda index=index, reader=reader: self._vocabulary(index, reader))
             local.index = index
             with self._lock:
                 self._open.add(local.searcher)
@@ -166,8 +174,13 @@ class SearchService:
             self._arrays = None  # never left pointing at closed arrays, even if building fails
             if current is not None:
                 current[1].close()
-            self._arrays = (key, GenerationArrays(index))
+            searcher_reader = searcher.reader()
+            self._arrays = (key, VocabularyArrays(index, self._vocabulary(index, searcher_reader)))
             return self._arrays[1]
+
+    def _vocabulary(self, index, reader) -> Vocabulary:
+        """Return the words of reader's generation of index, read once and shared by threads."""
+        return self._vocabularies.get(index, reader.generation(), "words", lambda: Vocabulary(reader))
 
     def _is_behind(self, index, key, current) -> bool:
         """True when (index, key) is an older view of the index than the current arrays'."""
