@@ -13,13 +13,13 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh.reading import TermNotFound
 
 from ..index.schema import KIND_DOCUMENT
+from .positions import decode_positions
 from .records import RecordNumbering
 
 CACHE_BYTES = 128 * 1024 * 1024  # decoded postings kept per worker, shared by its threads
@@ -162,18 +162,19 @@ class GenerationArrays:
             ids.extend(number + offset for number in leaf_ids) if offset else ids.extend(leaf_ids)
             weights.extend(leaf_weights)
             if values is not None:
-                decode = leaf.schema[field].format.decode_positions
-                values.extend(decode(value) for value in leaf_values)
+                values.append(decode_positions(leaf.schema[field].format, leaf_values))
         id_array = np.array(ids, dtype=np.int32)  # docnums and Whoosh's float32 weights, stored exactly
         weight_array = np.array(weights, dtype=np.float32)
+        if values is not None:  # per leaf (positions per posting, the positions): joined
+            counts = np.concatenate([leaf_counts for leaf_counts, _ in values] or [np.empty(0, np.int64)])
+            flat = np.concatenate([leaf_flat for _, leaf_flat in values] or [np.empty(0, np.int64)])
         if len(id_array) and not self.live[id_array].all():
             keep = self.live[id_array]
             id_array, weight_array = id_array[keep], weight_array[keep]
-            values = [value for value, kept in zip(values, keep) if kept] if values is not None else None
+            if values is not None:
+                flat, counts = flat[np.repeat(keep, counts)], counts[keep]
         if values is None:
             return TermPostings(id_array, weight_array)
-        counts = np.fromiter((len(value) for value in values), dtype=np.int64, count=len(values))
-        flat = np.fromiter(chain.from_iterable(values), dtype=np.int64, count=int(counts.sum()))
         return TermPostings(id_array, weight_array, (np.repeat(id_array.astype(np.int64), counts) << POSITION_BITS) | flat)
 
 
