@@ -67,7 +67,25 @@ _MEASURED = re.compile(
 _OPENING_CLAUSE = re.compile(r"^\s*(?:when|while|after|before|if|as|since|once|although|though|during|in|on|by|"
                              r"according\s+to|besides|apart\s+from)\b[^,?]{3,},\s*(?P<clause>)(?=(?:what|which|who|whom|"
                              r"whose|where|why|how|when)\b)")
+# Nouns asking for a figure (or, "deadline", a date) even after "what is": "what is Locality's turnover?".
+QUANTITY_NOUNS = frozenset("""population size amount cost costs budget value income price rate percentage proportion
+    share total score scores average salary salaries turnover figure speed speeds fee fees wage wages deadline""".split())
+# Nouns naming the answer itself, not something it stands beside: "what is the name of", "what year", "how many types".
+_NAMING_NOUNS = frozenset("""name names term terms word words kind kinds type types sort sorts form forms example examples
+    part parts role roles one ones year years date dates month months day days time times century centuries decade decades
+    number numbers amount amounts percentage proportion""".split())
+# Words picking one of several values rather than naming the thing: "the first administrator", "the final minister".
+_PICKING_WORDS = frozenset("first second third last final main original former previous next latest new old".split())
 _MONEY_NOUNS = frozenset("cost costs budget value income price salary turnover".split())
+# The thing a question asks about, as a noun phrase: "what is Locality's annual turnover", "who is the chief
+# executive of X", "what is the deadline for X", "what broadband speeds do X get", "what LM3 score did X achieve".
+_POSSESSOR = r"(?:(?:the\s+|a\s+|an\s+|its\s+|their\s+)?[\w’-]+(?:['’]s|s['’])\s+|the\s+|a\s+|an\s+|its\s+|their\s+)"
+_FOCUS_PATTERNS = (
+    re.compile(r"^\s*(?:what|who)\s+(?:is|was|are|were)\s+" + _POSSESSOR + "?" +
+               r"(?P<phrase>(?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s*(?:\b(?:of|for|in|at|on|to|from|with|by|between|that|which|who)\b|\?|$)"),
+    re.compile(r"^\s*(?:what|which)\s+(?P<phrase>(?:[\w'’-]+\s+){0,2}?[\w'’-]+)\s+(?:do|does|did|is|was|are|were|has|have|"
+               r"had|will|would|can|could|should)\b"),
+)
 _NAME_NOUNS = re.compile(r"\b(?:councils?|organisations?|organizations?|places?|areas?|authorit(?:y|ies)|towns?|cities|city|"
                          r"charit(?:y|ies)|partners?|people|person|groups?|bodies|body|compan(?:y|ies)|trusts?)\b", re.IGNORECASE)
 
@@ -93,6 +111,7 @@ class Question:
     phrase_pairs: tuple[tuple[str, str], ...] = ()  # terms written next to each other ("local economy", "first to join")
     synonyms: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # term -> glossary alternatives, analysed
     shared_title_words: frozenset[str] = frozenset()  # words most retrieved documents' titles hold: they name none of them
+    focus: tuple[str, ...] = ()  # the lower-case words naming the thing asked about ("annual", "turnover"), its head noun last
 
     def found(self, words: frozenset[str]) -> frozenset[str]:
         """Return words plus each term one of whose variants is among them ("economic" finds "economy")."""
@@ -159,6 +178,7 @@ def analyse_question(text: str) -> Question:
         counted=_counted(text, terms),
         adjuncts=frozenset(term for phrase in _ADJUNCT.findall(text) for term in content_terms(phrase)[0]),
         phrase_pairs=_phrase_pairs(_without_frames(text), terms, tokens),
+        focus=_focus(lowered, kind),
     )
 
 
@@ -230,6 +250,50 @@ def _counted(text: str, terms: list[str]) -> str:
             break
     counted = [term for term in content_terms(phrase[-1])[0] if term in terms] if phrase else []
     return counted[0] if counted else ""
+
+
+def _focus(lowered: str, kind: str) -> tuple[str, ...]:
+    """Return the words naming what the question asks about, head noun last; none for "which council", "what is X?".
+
+    "Which councils" and "what organisations" name the kind of answer, not an attribute the answer sits beside,
+    and a question asking what something is names its subject, which every answer repeats.
+    """
+    clause = _OPENING_CLAUSE.match(lowered)
+    if clause:
+        lowered = lowered[clause.end("clause"):]
+    counted = re.search(r"\bhow\s+many\s+((?:[\w'’-]+\s*){1,4})", lowered)
+    if counted:
+        words = []
+        for word in counted.group(1).split():
+            if word in FRAME_WORDS:
+                break
+            words.append(word)
+            if _is_plural(word):
+                break
+        else:
+            words = words[:1]  # no plural: "how many Frenchman won": the noun counted is the first word
+        words = _focus_words(words)
+        return words if words and words[-1] not in _NAMING_NOUNS else ()
+    for pattern in _FOCUS_PATTERNS:
+        match = pattern.match(lowered)
+        if match and kind == "who" and not re.match(r"^\s*who\s+\w+\s+" + _POSSESSOR, lowered):
+            return ()  # "who was made governor", "who is eligible": no thing named whose holder is asked for
+        if match:
+            words = _focus_words(match.group("phrase").split())
+            ends = not lowered[match.end("phrase"):].strip(" ?")
+            if not words or (pattern is _FOCUS_PATTERNS[0] and ends and words[-1] not in QUANTITY_NOUNS):
+                return ()  # "what is the Social Value Act?": the subject itself
+            if _NAME_NOUNS.fullmatch(words[-1]) or words[-1] in _NAMING_NOUNS:
+                return ()
+            return words
+    return ()
+
+
+def _focus_words(words: list[str]) -> tuple[str, ...]:
+    """Return the words of a focus phrase that name something: no frame words, no number words."""
+    return tuple(word.strip("?") for word in words if word.strip("?") and word not in FRAME_WORDS
+                 and word not in PHRASING_WORDS and word not in NUMBER_WORDS and word not in PHRASE_LINKS
+                 and word not in _PICKING_WORDS)
 
 
 def _is_plural(word: str) -> bool:

@@ -8,7 +8,8 @@ list of four things; no question is answered by a contents line. Some candidates
 shape asked, and then only they compete: a list of six for "what are the six ...", a sentence saying
 what X is (or does) for "What is X?", one naming several councils for "which councils". Otherwise
 the candidates left compete, and the model's confidence is read over them alone; when none is left,
-there is no answer.
+there is no answer. Nor is there when none of them holds the thing the question asks about with the
+value asked for beside it (focus.py: "Locality's annual turnover" and no turnover figure).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numpy as np
 from ..places import load_gazetteer
 from .candidates import Unit, is_list, is_row
 from .definitions import defines, subject_forms
+from .focus import names_focus
 from .question import Question
 from .sentences import HEADING
 from .words import figures, has_date
@@ -158,6 +160,8 @@ def keep_shaped(scored, model, glossary=None):
     best = np.array([ok and preferred(question, unit, forms, wanted) for ok, unit in zip(allowed, scored.units)],
                     dtype=bool)
     keep = best if best.any() else allowed
+    if not names_focus(question, (unit for unit, kept in zip(scored.units, keep) if kept)):
+        scored = replace(scored, confidence=0.0)  # nothing found speaks of the thing asked about
     if keep.all():
         return scored
     places = np.flatnonzero(keep)
