@@ -6,8 +6,8 @@ about (its focus: "turnover", "chief executive", "staff" in "how many staff") is
 sentence holding that noun, with the kind of answer asked for within a few words of it (a figure for
 "how many" and "how much", a date for "when", a name for "who"), said of what the question names
 (one of its names in the sentence, the ones beside it, its headings or its document's title; every word
-qualifying the noun near it, in the sentence before, the headings or the title: "annual" turnover, not a
-turnover beside an annual income). When no
+qualifying the noun just before it, in the sentence before, the headings or the title: an "annual turnover",
+not turnovers beside an annual income). When no
 candidate is such a sentence, the library does not say, whatever else it holds.
 """
 
@@ -21,6 +21,7 @@ from .question import QUANTITY_NOUNS, Question
 from .words import capitalised, figures, has_date, stem_of
 
 NEAR_FOCUS = 6  # how many words from the focus noun the answer asked for may stand
+QUALIFIER_WORDS = 3  # the words just before the focus noun that may qualify it ("annual turnover", "LM3 score")
 SHARED_LETTERS = 5  # a word beginning with the same letters as the focus noun names it too ("weighting", "weighted")
 DATED_NOUNS = frozenset({"deadline"})  # a focus noun asking for a date
 _TOKEN = re.compile(r"[\w'’-]+")
@@ -47,7 +48,8 @@ def _holds_focus(question: Question, head: str, unit: Unit) -> bool:
     for place in places:
         start = tokens[max(0, place - NEAR_FOCUS)].start()
         end = tokens[min(len(tokens) - 1, place + NEAR_FOCUS)].end()
-        if _offers(question, unit.text[start:end]) and _modifiers_in(question, above | _words(unit.text[start:end])):
+        qualifiers = {token.group(0) for token in tokens[max(0, place - QUALIFIER_WORDS):place]}
+        if _offers(question, unit.text[start:end]) and _modifiers_in(question, above | _words(" ".join(qualifiers))):
             return True
     return False
 
