@@ -46,8 +46,9 @@ def _holds_focus(question: Question, head: str, unit: Unit) -> bool:
         return False
     above = _words(" ".join((unit.before, *unit.headings, unit.page.fields.get("title", ""))))
     for place in places:
-        start = tokens[max(0, place - NEAR_FOCUS)].start()
-        end = tokens[min(len(tokens) - 1, place + NEAR_FOCUS)].end()
+        near = NEAR_FOCUS if wanted(question) != "name" else len(tokens)  # a role and its holder's name sit apart
+        start = tokens[max(0, place - near)].start()
+        end = tokens[min(len(tokens) - 1, place + near)].end()
         qualifiers = {token.group(0) for token in tokens[max(0, place - QUALIFIER_WORDS):place]}
         if _offers(question, unit.text[start:end]) and _modifiers_in(question, above | _words(" ".join(qualifiers))):
             return True
