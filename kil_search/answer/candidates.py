@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from ..search.query import passage_query
-from .question import NUMBER_WORDS, Question
+from .question import NUMBER_WORDS, Question, content_terms
 from .sentences import HEADING, ITEM, ROW, split_units
 
 LIST = "list"  # a line announcing a list ("...five priorities:") with the items that follow it
@@ -15,6 +15,8 @@ LIST = "list"  # a line announcing a list ("...five priorities:") with the items
 RETRIEVED_PASSAGES = 40
 MAX_PAGES = 8
 PAGES_PER_DOCUMENT = 4
+ANNOUNCING_HITS = 3  # passages of a retrieved document searched for the page announcing the list asked for
+SHARED_LETTERS = 4  # "steps" and "step" name the same things
 COVER_WORDS = 60  # a PDF's first page with fewer words than this is its cover
 # Facet filter name -> the passage field it reads (as kil_search.search.facets names them).
 FILTER_FIELDS = {"case_study": "case_study", "type": "doc_type", "theme": "themes", "place": "place_codes",
@@ -77,7 +79,42 @@ def retrieve(service, question: Question, filters: Mapping[str, Iterable[str]] |
             text = "\n".join(part.get("text", "") for part in parts)
             pages.append(Page(parts[0], text, rank, score, more, _continued(service, parts[0], text),
                               announcing_line(service, parts[0], text)))
-    return pages, hits
+    return pages + _announcing_pages(service, question, pages, filters), hits
+
+
+def _announcing_pages(service, question: Question, pages: list[Page],
+                      filters: Mapping[str, Iterable[str]] | None) -> list[Page]:
+    """Return PDF pages of the retrieved documents, not retrieved themselves, that end announcing the list asked for.
+
+    "What are the five steps in the guide for councillors?" names the guide by its title's words, while the
+    page ending "...sets out five practical steps that any council can take:" (its items on the next page)
+    shares few of them; the document is searched for the count and the noun instead.
+    """
+    if not question.list_count or not question.focus:
+        return []
+    counts = {str(question.list_count)} | {word for word, value in NUMBER_WORDS.items() if value == question.list_count}
+    noun = question.focus[-1]
+    terms = content_terms(f"{max(counts, key=len)} {noun}")[0]  # "five steps" rather than "5 steps"
+    held = {(page.fields["doc_id"], int(page.fields.get("page", 0))) for page in pages}
+    found: list[Page] = []
+    for doc_id in dict.fromkeys(page.fields["doc_id"] for page in pages if page.fields.get("format") == "pdf"):
+        for hit in service.top_passages(passage_query(terms), ANNOUNCING_HITS, doc_id=doc_id):
+            key = (doc_id, int(hit.get("page", 0)))
+            if key in held or not passes(hit, filters):
+                continue
+            held.add(key)
+            parts = [part for part in service.page_passages(*key) if passes(part, filters)]
+            text = "\n".join(part.get("text", "") for part in parts)
+            continued = _continued(service, parts[0], text) if parts else ()
+            if continued and _announces(split_units(text, True)[-1].text, counts, noun):
+                found.append(Page(parts[0], text, len(pages) + len(found), 0.0, True, continued, ""))
+    return found
+
+
+def _announces(line: str, counts: set[str], noun: str) -> bool:
+    """True when a line announcing a list names its count and its noun ("five practical steps ... :")."""
+    words = _WORDS.findall(line.lower())
+    return bool(counts & set(words)) and any(word[:SHARED_LETTERS] == noun[:SHARED_LETTERS] for word in words)
 
 
 def announcing_line(service, fields: dict, text: str) -> str:
