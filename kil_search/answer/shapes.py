@@ -32,7 +32,7 @@ _MONEY_QUESTION = re.compile(
     r"\b(?:cost|costs|costing|spend|spends|spent|spending|pay|pays|paid|give|gives|gave|given|worth|fund|funds|funded|"
     r"funding|raise|raises|raised|budget|budgets|price|prices|salary|salaries|turnover|income|grant|grants|invest|"
     r"invests|invested|investment|charge|charges|charged|save|saves|saved|saving|savings|pound|pounds|money|fee|fees|"
-    r"generate|generates|generated|contract\s+(?:value|worth)|value)\b", re.IGNORECASE)
+    r"generate|generates|generated|pool|pools|pooled|pooling|contract\s+(?:value|worth)|value)\b", re.IGNORECASE)
 _SHARE_OF = re.compile(r"\bhow\s+much\s+of\b|\bwhat\s+(?:share|proportion|percentage)\b", re.IGNORECASE)
 _MONEY = re.compile(r"[£$€¥]\s?\d|\d[\d,.]*\s?(?:pounds|pence|p\b|dollars|euros)|\b(?:pounds?|dollars?|euros?)\b",
                     re.IGNORECASE)
