@@ -55,7 +55,8 @@ def corpus_file(doc_id: str) -> Path:
 
 def filter_args() -> dict[str, list[str]]:
     """Return the facet filters of the query string (type=, place=, council_type=, ...)."""
-    return {name: request.args.getlist(name) for name in FACET_NAMES if request.args.getlist(name)}
+    args = request.args
+    return {name: values for name in FACET_NAMES if (values := args.getlist(name))}
 
 
 def sort_arg() -> str:

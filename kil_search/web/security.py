@@ -19,10 +19,20 @@ def install(app: Flask) -> None:
 
     @app.after_request
     def add_headers(response):
-        response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY" if "frame-ancestors 'none'" in response.headers["Content-Security-Policy"] else "SAMEORIGIN")
+        # What Headers.setdefault does, with the headers already set read once: setdefault scans them
+        # all for each header (a tenth of a JSON answer's time outside the search).
+        headers = response.headers
+        present = {name.lower() for name in headers.keys()}
+
+        def default(name: str, value: str) -> None:
+            if name.lower() not in present:
+                headers.add(name, value)
+                present.add(name.lower())
+
+        default("Content-Security-Policy", PAGE_POLICY)
+        default("X-Content-Type-Options", "nosniff")
+        default("Referrer-Policy", "same-origin")
+        default("X-Frame-Options", "DENY" if "frame-ancestors 'none'" in headers["Content-Security-Policy"] else "SAMEORIGIN")
         if request.path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
+            default("Cache-Control", "no-store")
         return response
