@@ -50,3 +50,24 @@ def test_a_value_without_its_stop_and_another_format_decode_as_whoosh_does():
     values[1] = values[1][:-1]  # Whoosh's decode_positions adds the STOP back itself
     _check(Positions(), values)
     _check(Characters(), _values(Characters(), [[1, 4, 9], [2], [300, 301]]))
+
+
+def test_postings_taken_from_a_positions_read_equal_a_plain_read(tmp_path):
+    from conftest import search_over_pages
+    from kil_search.index.store import open_live_index
+    from kil_search.search.postings import GenerationArrays
+
+    search_over_pages(tmp_path, {"canals.html": ("Canal towpaths", "<p>The canal towpath reopened; canal boats moor by the lock.</p>"),
+                                 "locks.html": ("Lock keepers", "<p>Lock keepers open the lock gates for boats.</p>")}).close()
+    index = open_live_index(tmp_path / "index")
+    positions_first, plain = GenerationArrays(index), GenerationArrays(index)
+    for word in ("canal", "lock", "boat", "absent"):
+        with_positions = positions_first.term("text", word, positions=True)
+        derived, expected = positions_first.term("text", word), plain.term("text", word)
+        assert derived.keys is None and expected.keys is None
+        assert np.array_equal(derived.ids, expected.ids) and np.array_equal(derived.weights, expected.weights)
+        assert np.array_equal(derived.ids, with_positions.ids)
+    assert len(plain.term("text", "lock").ids) == 2
+    positions_first.close()
+    plain.close()
+    index.close()

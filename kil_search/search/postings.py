@@ -133,7 +133,8 @@ class GenerationArrays:
                 return found
             if self._closed:
                 raise StaleArrays("the index generation was replaced")
-            found = self._cache[key] = self._read(field, text, positions)
+            read = None if positions else self._cache.get((field, text, True))  # positions read first: no second read
+            found = self._cache[key] = TermPostings(read.ids, read.weights) if read is not None else self._read(field, text, positions)
             self._cached += found.nbytes
             while self._cached > CACHE_BYTES and len(self._cache) > 1:
                 _, dropped = self._cache.popitem(last=False)

@@ -29,6 +29,7 @@ from .postings import GenerationArrays, StaleArrays
 from .grouping import SORTS, find_documents, page_of_ranking
 from .matching import Evaluator
 from .prepare import PreparedQuery, prepare
+from .proximity import FIELD as PROXIMITY_FIELD, MAX_PAIRS, query_words
 from .related import related_documents
 from .results import DocumentHit, SearchPage, Suggestion, document_url
 from .spelling import SPELLING_FIELD, correct_query
@@ -86,6 +87,16 @@ def _remember_doc_frequencies(reader, vocabulary: Callable[[], Vocabulary]) -> N
         return known[key]
     doc_frequency.known = known  # type: ignore[attr-defined]  # benchmarks/profile_search.py empties it
     reader.doc_frequency = doc_frequency
+
+
+def _read_positions_first(arrays: GenerationArrays, query) -> None:
+    """Read the word positions of a query of several words before scoring it: the ranking's nearness bonus needs
+    them, and the scoring's postings of the same words then come from that one read instead of a second
+    (a first-seen word's text postings took 0.2 ms to read, with positions 0.26 ms)."""
+    words = query_words(query)
+    if len(words) >= 2:
+        for word in dict.fromkeys(words[:MAX_PAIRS + 1]):
+            arrays.term(PROXIMITY_FIELD, word, positions=True)
 
 
 class SearchService:
@@ -271,6 +282,7 @@ class SearchService:
             return None  # the index moved on between opening this searcher and the arrays
         evaluator = _RememberingEvaluator(searcher, arrays, _WEIGHTING.B, _WEIGHTING.K1, combine_fields=True)
         try:
+            _read_positions_first(arrays, query.text_query)
             matches, clauses = score_for_ranking(evaluator, searcher, query.text_query)
             ids, scores, held = matches.ids, matches.scores, matches.terms
             if query.mask is not None and len(ids):
