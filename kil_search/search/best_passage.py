@@ -40,6 +40,23 @@ FEEDBACK_FROM = 3
 # and feedback weights again (all within 0.007 on nDCG). Earlier in round 3, against nDCG 0.3915 and S@1
 # 0.7747 (hyphenated words only): a word's score × (idf / top idf) ** 0.5 / 1 (nDCG 0.3902 / 0.3728,
 # S@1 0.7644 / 0.7673); proximity over all word pairs (nDCG 0.3862, S@1 0.7644).
+# Round 5 (dev halves against nDCG@10 0.4258, Success@1 0.7923; kept: soft matching from 3 words, coverage
+# 0.75 and irregular forms in matching.py), tried and dropped: the densest 10-position window of query words
+# by its idf, by its idf over the best single word's, by its squared idf share, or only where two words meet,
+# added before or after feedback (weight 0.2-0.5; also 20 positions): nDCG 0.4116-0.4245, S@1 0.7850-0.7953;
+# feedback without a passage's own vote (leave-one-out): nDCG 0.4240, S@1 0.7835. Feedback changes the top
+# passage of only 9 dev questions (5 gained, 4 lost), at every lead of the best passage, so scaling its share
+# by how concentrated the top passages are cannot move Success@1. A word held by most of a document's passages
+# counted at its mean over them (share or share**2 of it, or all at half): nDCG 0.4188-0.4210, S@1 0.7909-0.7923.
+# The words naming what a what/which question asks for ("what southern city") at 0.5 / 0.25: S@1 +1 / +2
+# questions but nDCG -0.003 (Cranfield's "what similarity laws" name its subject). Leaving out "many much",
+# "name kind sort type most more" or "known called happen": S@1 0.7894 / 0.7850 / 0.7879. Title weight 0 /
+# 0.25 / 1: nDCG 0.4195 / 0.4238 / 0.4233, S@1 0.7894 / 0.7938 / 0.7938. Proximity window 2 / 5, weight 0.35
+# / 0.7, adjacent pairs counted twice: within noise (nDCG 0.4230-0.4265, S@1 0.7909-0.8041, no pattern).
+# The dev misses (148 before round 5): 33 in another article, 12 whose paragraph lacks a word of a 2-3 word
+# query, 103 in the right article; where the gold paragraph is scored, it holds fewer of the query's words
+# than the passage ranked first in 66 of 129 misses, as many in 57, more in 6: paraphrase, out of reach of
+# word weights. 21 are "when" questions; the passage ranked first names a year in 18 of them.
 
 
 @dataclass
