@@ -106,7 +106,8 @@ def _announcing_pages(service, question: Question, pages: list[Page],
             parts = [part for part in service.page_passages(*key) if passes(part, filters)]
             text = "\n".join(part.get("text", "") for part in parts)
             continued = _continued(service, parts[0], text) if parts else ()
-            if continued and _announces(split_units(text, True)[-1].text, counts, noun):
+            units = split_units(text, True) if continued else []
+            if units and _announces(units[-1].text, counts, noun):
                 found.append(Page(parts[0], text, len(pages) + len(found), 0.0, True, continued, ""))
     return found
 
