@@ -45,8 +45,8 @@ def _holds_focus(question: Question, head: str, unit: Unit) -> bool:
     if not _names_around(question, _around(unit)):
         return False
     above = _words(" ".join((unit.before, *unit.headings, unit.page.fields.get("title", ""))))
+    near = NEAR_FOCUS if wanted(question) != "name" else len(tokens)  # a role and its holder's name sit apart
     for place in places:
-        near = NEAR_FOCUS if wanted(question) != "name" else len(tokens)  # a role and its holder's name sit apart
         start = tokens[max(0, place - near)].start()
         end = tokens[min(len(tokens) - 1, place + near)].end()
         qualifiers = {token.group(0) for token in tokens[max(0, place - QUALIFIER_WORDS):place]}
@@ -64,8 +64,10 @@ def wanted(question: Question) -> str:
     """Return the kind of value the question asks for beside its focus (figure, date, name), or "" for none."""
     if question.kind in ("how_many", "how_much"):
         return "figure"
-    if question.kind in ("when", "who"):
-        return {"when": "date", "who": "name"}[question.kind]
+    if question.kind == "when":
+        return "date"
+    if question.kind == "who":
+        return "name"
     if question.focus and question.focus[-1] in QUANTITY_NOUNS:  # "what broadband speeds do parishes get"
         return "date" if question.focus[-1] in DATED_NOUNS else "figure"
     return ""
