@@ -1,7 +1,8 @@
 """The shape of answer a question needs, and which candidates have it.
 
 A question rules candidates out whatever the model thinks of them: "how many" and "how much" want a
-figure the question does not give already, a question about money a sum of money, "in what year" a
+figure the question does not give already, a question about money a sum of money, one asking for a share
+("what proportion", "what weighting") a percentage or a fraction, "in what year" a
 date, "how long" a duration or a date, one asking for a telephone number or an email address one,
 one naming a nation ("Welsh councils") an answer in that nation, and "the six principles" never a
 list of four things; no question is answered by a contents line. Some candidates are of the exact
@@ -34,6 +35,11 @@ _MONEY_QUESTION = re.compile(
     r"invests|invested|investment|charge|charges|charged|save|saves|saved|saving|savings|pound|pounds|money|fee|fees|"
     r"generate|generates|generated|pool|pools|pooled|pooling|contract\s+(?:value|worth)|value)\b", re.IGNORECASE)
 _SHARE_OF = re.compile(r"\bhow\s+much\s+of\b|\bwhat\s+(?:share|proportion|percentage)\b", re.IGNORECASE)
+# "What share of ...", "what weighting did ... give": a percentage or a fraction answers, not any figure.
+_SHARE_ASKED = re.compile(r"\bwhat\s+(?:share|proportion|percentage|percent|fraction|weighting)\b", re.IGNORECASE)
+_SHARE = re.compile(r"\d\s?%|\bper\s?cent\b|\bpercent\b|\bhalf\b|\bhalves\b|\b(?:third|quarter|fifth|tenth)s?\b|"
+                    r"\b(?:majority|minority)\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:in|out\s+of)\s+"
+                    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|a\s+hundred)\b", re.IGNORECASE)
 _MONEY = re.compile(r"[£$€¥]\s?\d|\d[\d,.]*\s?(?:pounds|pence|p\b|dollars|euros)|\b(?:pounds?|dollars?|euros?)\b",
                     re.IGNORECASE)
 
@@ -86,6 +92,8 @@ def requirements(question: Question) -> list[Callable[[Unit], bool]]:
         tests.append(lambda unit: bool(figures(unit.text) - given))
     if wants_money(question):
         tests.append(lambda unit: bool(_MONEY.search(unit.text)))
+    if _SHARE_ASKED.search(question.text):
+        tests.append(lambda unit: bool(_SHARE.search(unit.text)))
     if _DATE_ASKED.search(question.text):
         tests.append(lambda unit: has_date(unit.text))
     if question.kind == "how_long":
