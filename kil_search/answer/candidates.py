@@ -15,6 +15,9 @@ LIST = "list"  # a line announcing a list ("...five priorities:") with the items
 RETRIEVED_PASSAGES = 40
 MAX_PAGES = 8
 PAGES_PER_DOCUMENT = 4
+PLACE_PASSAGES = 12  # passages naming a council the question names, searched for the documents about it
+PLACE_DOCUMENTS = 2  # of those documents, whose best pages are added to those retrieved
+PLACE_PAGES = 3
 ANNOUNCING_HITS = 3  # passages of a retrieved document searched for the page announcing the list asked for
 SHARED_LETTERS = 4  # "steps" and "step" name the same things
 COVER_WORDS = 60  # a PDF's first page with fewer words than this is its cover
@@ -56,8 +59,8 @@ def retrieve(service, question: Question, filters: Mapping[str, Iterable[str]] |
     """Return the best pages for the question (within filters) and the passages that ranked them."""
     if not question.terms:
         return [], []
-    hits = [hit for hit in service.top_passages(passage_query(question.search_terms), RETRIEVED_PASSAGES)
-            if passes(hit, filters)]
+    parsed = passage_query(question.search_terms)
+    hits = [hit for hit in service.top_passages(parsed, RETRIEVED_PASSAGES) if passes(hit, filters)]
     if not hits:
         return [], []
     best = hits[0]["score"] or 1.0
@@ -71,6 +74,8 @@ def retrieve(service, question: Question, filters: Mapping[str, Iterable[str]] |
         per_document[key[0]] = per_document.get(key[0], 0) + 1
         if len(chosen) >= MAX_PAGES:
             break
+    for hit in _hits_about_places_named(service, question, parsed, hits, filters):
+        chosen.setdefault((hit["doc_id"], int(hit.get("page", 0))), hit["score"] / best)
     pages = []
     for rank, ((doc_id, number), score) in enumerate(chosen.items()):
         parts = [part for part in service.page_passages(doc_id, number) if passes(part, filters)]
@@ -80,6 +85,34 @@ def retrieve(service, question: Question, filters: Mapping[str, Iterable[str]] |
             pages.append(Page(parts[0], text, rank, score, more, _continued(service, parts[0], text),
                               announcing_line(service, parts[0], text)))
     return pages + _announcing_pages(service, question, pages, filters), hits
+
+
+def _hits_about_places_named(service, question: Question, parsed, hits: list[dict], filters) -> list[dict]:
+    """Return the best passages of the documents about the councils the question names ("... in Nottinghamshire"),
+    a few per document: the page answering often does not name the place (none when a place is filtered).
+
+    A document is about a council when its title names it or one of its passages naming the council holds a word
+    of the question; those among the passages retrieved come first.
+    """
+    gazetteer = getattr(service, "gazetteer", None)
+    if gazetteer is None or (filters and any(filters.get("place", ()))):
+        return []
+    named = {mention.code for mention in gazetteer.find(question.text)}
+    if not named:
+        return []
+    titles: dict[str, bool] = {}
+    documents: list[str] = []
+    for hit in hits:
+        doc_id = hit["doc_id"]
+        if doc_id not in titles:
+            titles[doc_id] = bool({mention.code for mention in gazetteer.find(str(hit.get("title", "")))} & named)
+        if doc_id not in documents and (titles[doc_id] or named & set(str(hit.get("place_codes", "")).split(","))):
+            documents.append(doc_id)
+    for hit in service.top_passages(parsed, PLACE_PASSAGES, filters={**(filters or {}), "place": sorted(named)}):
+        if hit["doc_id"] not in documents and passes(hit, filters):
+            documents.append(hit["doc_id"])
+    return [hit for doc_id in documents[:PLACE_DOCUMENTS]
+            for hit in service.top_passages(parsed, PLACE_PAGES, doc_id=doc_id) if passes(hit, filters)]
 
 
 def _announcing_pages(service, question: Question, pages: list[Page],

@@ -5,11 +5,13 @@ figure the question does not give already, a question about money a sum of money
 ("what proportion", "what weighting") a percentage or a fraction, "in what year" a
 date, "how long" a duration or a date, one asking for a telephone number or an email address one,
 one naming a nation ("Welsh councils") an answer in that nation, and "the six principles" never a
-list of four things; no question is answered by a contents line. Some candidates are of the exact
+list of four things; no question is answered by a contents line, nor by a form's field ("Dates of previous
+inspection: ...") unless the question names its label. Some candidates are of the exact
 shape asked, and then only they compete: a list of six for "what are the six ...", a sentence saying
 what X is (or does) for "What is X?", one naming several councils for "which councils". Otherwise
 the candidates left compete, and the model's confidence is read over them alone; when none is left,
-there is no answer. Nor is there when none of them holds the thing the question asks about with the
+there is no answer. A question naming a council ("waiting times in Nottinghamshire") is answered only from
+a page naming that council or a document whose title names it. There is no answer either when none of them holds the thing the question asks about with the
 value asked for beside it (focus.py: "Locality's annual turnover" and no turnover figure).
 """
 
@@ -27,7 +29,7 @@ from .definitions import defines, subject_forms
 from .focus import names_focus
 from .question import Question
 from .sentences import HEADING
-from .words import figures, has_date
+from .words import figures, has_date, stems
 
 _MONEY_QUESTION = re.compile(
     r"\b(?:cost|costs|costing|spend|spends|spent|spending|pay|pays|paid|give|gives|gave|given|worth|fund|funds|funded|"
@@ -63,6 +65,10 @@ _NATIONS = {"wales": "Wales", "welsh": "Wales", "scotland": "Scotland", "scottis
 _NATION_ASKED = re.compile(r"\b(?:Wales|Welsh|Scotland|Scottish|Northern Ireland|Northern Irish|England|English)\b")
 _NATION_WORDS = {"Wales": r"\b(?:Wales|Welsh)\b", "Scotland": r"\b(?:Scotland|Scottish)\b",
                  "Northern Ireland": r"\bNorthern (?:Ireland|Irish)\b", "England": r"\b(?:England|English)\b"}
+# "Dates of previous inspection: 9 to 11 December 2019": a form's field, which answers only a question about its label.
+_FIELD_LINE = re.compile(r"^\s*(?P<label>[A-Z][^:.!?\n]{2,60}?):\s+(?P<value>[^:\n]{1,100})$")
+FIELD_LABEL_WORDS = 6
+FIELD_VALUE_WORDS = 12
 _PHONE_QUESTION = re.compile(r"\b(?:tele)?phone\s+number\b|\bnumber\s+(?:to|should\s+I)\s+(?:call|ring|phone)\b", re.IGNORECASE)
 _PHONE = re.compile(r"\+?\(?\d[\d ()-]{6,}\d")
 _EMAIL_QUESTION = re.compile(r"\be-?mail\s+address\b|\bwhat\s+is\s+(?:the\s+|their\s+|its\s+)?e-?mail\b", re.IGNORECASE)
@@ -87,7 +93,9 @@ def has_shape(question: Question, unit: Unit) -> bool:
 def requirements(question: Question) -> list[Callable[[Unit], bool]]:
     """Return the tests every candidate answer to the question must pass."""
     given = figures(question.text)
-    tests: list[Callable[[Unit], bool]] = [lambda unit: not _CONTENTS_ENTRY.search(unit.text)]
+    asked = set(stems(question.text))
+    tests: list[Callable[[Unit], bool]] = [lambda unit: not _CONTENTS_ENTRY.search(unit.text),
+                                           lambda unit: _field_about(unit.text, asked)]
     if wants_figure(question):
         tests.append(lambda unit: bool(figures(unit.text) - given))
     if wants_money(question):
@@ -108,6 +116,15 @@ def requirements(question: Question) -> list[Callable[[Unit], bool]]:
     if question.list_count:  # "the six principles" are never a list of four things
         tests.append(lambda unit: not is_list(unit) or list_length(unit) == question.list_count)
     return tests
+
+
+def _field_about(text: str, asked: set[str]) -> bool:
+    """False for a field's line ("Inspection dates: ...") whose label shares no word with the question."""
+    field = _FIELD_LINE.match(text)
+    if not field or len(field.group("label").split()) > FIELD_LABEL_WORDS \
+            or len(field.group("value").split()) > FIELD_VALUE_WORDS:
+        return True
+    return bool(set(stems(field.group("label"))) & asked)
 
 
 def _in_nation(unit: Unit, nation: str) -> bool:
@@ -150,6 +167,24 @@ def _councils(text: str) -> set[str]:
     return {mention.code for mention in load_gazetteer().find(text)}
 
 
+def _about_places_named(question: Question, units: list[Unit]) -> np.ndarray | None:
+    """Mark the candidates about a council the question names: on a page naming it, or in a document whose title
+    names it (None when the question names none)."""
+    named = _councils(question.text)
+    if not named:
+        return None
+    pages: dict[int, bool] = {}
+    marks = []
+    for unit in units:
+        key = id(unit.page)
+        if key not in pages:
+            listed = set(filter(None, str(unit.page.fields.get("place_codes", "")).split(",")))
+            pages[key] = bool(listed & named) or bool(_councils(unit.page.text) & named) \
+                or bool(_councils(str(unit.page.fields.get("title", ""))) & named)
+        marks.append(pages[key])
+    return np.array(marks, dtype=bool)
+
+
 def keep_shaped(scored, model, glossary=None):
     """Return scored with only the candidates of the shape the question wants (the preferred ones when any exist).
 
@@ -165,6 +200,9 @@ def keep_shaped(scored, model, glossary=None):
     wanted = councils_wanted(question)
     tests = requirements(question)
     allowed = np.array([all(fits(unit) for fits in tests) for unit in scored.units], dtype=bool)
+    about = _about_places_named(question, scored.units)
+    if about is not None:  # "waiting times in Nottinghamshire": Bury's report does not answer it
+        allowed &= about
     best = np.array([ok and preferred(question, unit, forms, wanted) for ok, unit in zip(allowed, scored.units)],
                     dtype=bool)
     keep = best if best.any() else allowed

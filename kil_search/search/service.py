@@ -22,7 +22,7 @@ from ..places import Gazetteer, load_gazetteer
 from .case_studies import CaseStudyEntry, all_case_studies
 from .best_passage import Ranking, rank_matches, score_for_ranking, score_matches
 from .facet_arrays import count_facets_of, passing_passages
-from .facets import FacetTable, count_facets, matching_passages
+from .facets import FacetTable, clean_filters, count_facets, filter_query, matching_passages
 from .generation_cache import GenerationCache
 from .glossary import Glossary, load_glossary
 from .postings import GenerationArrays, StaleArrays
@@ -422,32 +422,43 @@ class SearchService:
         council = self.gazetteer.council(code)
         return council.name if council else code
 
-    def top_passages(self, parsed, limit: int = 20, doc_id: str | None = None, one_per_document: bool = False) -> list[dict]:
+    def top_passages(self, parsed, limit: int = 20, doc_id: str | None = None, one_per_document: bool = False,
+                     filters: Mapping[str, Iterable[str]] | None = None) -> list[dict]:
         """Return the best passages for a parsed query: stored fields plus "score", best first.
 
-        doc_id keeps to one document; one_per_document keeps each document's best passage only.
+        doc_id keeps to one document; one_per_document keeps each document's best passage only; filters (the
+        search's facets: {"place": ["KIR"]}) keep the passages passing them.
         """
         if parsed.is_empty:
             return []
         searcher = self.searcher()
-        best = self._best_passages(searcher, parsed.query, limit, doc_id, one_per_document)
+        cleaned = clean_filters(filters or {})
+        best = self._best_passages(searcher, parsed.query, limit, doc_id, one_per_document, cleaned)
         if best is not None:
             return [{**searcher.stored_fields(docnum), "score": score} for docnum, score in best]
-        only = Term("doc_id", doc_id) if doc_id is not None else None
+        only = [Term("doc_id", doc_id)] if doc_id is not None else []
+        if cleaned:
+            only.append(filter_query(cleaned, self.gazetteer))
         collapse = {"collapse": "doc_id", "collapse_limit": 1} if one_per_document else {}
-        hits = searcher.search(parsed.query, limit=limit, filter=only, **collapse)
+        hits = searcher.search(parsed.query, limit=limit, filter=And(only) if only else None, **collapse)
         return [{**hit.fields(), "score": hit.score} for hit in hits]
 
-    def _best_passages(self, searcher, query, limit: int, doc_id: str | None, one_per_document: bool):
+    def _best_passages(self, searcher, query, limit: int, doc_id: str | None, one_per_document: bool, filters=None):
         """Return (docnum, score) of the best passages, scored over the arrays; None to let Whoosh do it."""
         arrays = self.arrays(searcher)
         if arrays.source is not self._local.index or arrays.generation != searcher.reader().generation():
             return None
+        table = self.facet_table() if filters else None
+        if table is not None and len(table.doc_ids) != arrays.size:
+            return None  # the index moved on between opening this searcher and the arrays
         try:
             matches = score_matches(Evaluator(searcher, arrays, _WEIGHTING.B, _WEIGHTING.K1), searcher, query)
         except StaleArrays:
             return None
         ids, scores = matches.ids, matches.scores
+        if table is not None and len(ids):
+            keep = passing_passages(table, filters, self.gazetteer)[ids]
+            ids, scores = ids[keep], scores[keep]
         docs = arrays.doc_of[ids]
         if doc_id is not None:
             keep = docs == (arrays.ordinal(doc_id) if arrays.ordinal(doc_id) is not None else -2)

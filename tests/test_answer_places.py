@@ -1,0 +1,73 @@
+"""A question naming a council is answered from what is about that council, never from another council's report;
+and a form's field line ("Dates of previous inspection: ...") answers only a question about that field (issue 15)."""
+
+from __future__ import annotations
+
+import pytest
+from builders import make_html
+from conftest import indexed_client
+
+from kil_search.answer.candidates import Unit
+from kil_search.answer.question import analyse_question
+from kil_search.answer.shapes import has_shape
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    """The app over councils' inspection pages: eleven say more of a question about Rotherham than its own."""
+    root = tmp_path_factory.mktemp("places")
+    web = root / "corpus" / "web"
+    web.mkdir(parents=True)
+    make_html(web / "calderdale.html", title="Speech and language support in Calderdale",
+              body_html="<h1>Speech and language support in Calderdale</h1><h2>Findings</h2>"
+                        "<p>Children with additional needs wait eleven weeks for a speech therapy assessment, and "
+                        "families say the wait for speech therapy is the hardest part.</p>"
+                        "<h2>Inspection details</h2><p>Dates of previous inspection: 9 to 11 December 2019</p>")
+    make_html(web / "rotherham.html", title="Speech and language support in Rotherham",
+              body_html="<h1>Speech and language support in Rotherham</h1><h2>What inspectors found</h2>"
+                        "<p>Children wait around nine weeks for an assessment by the therapy team.</p>"
+                        "<p>Leaders have recruited two more therapists since the last visit.</p>")
+    # More pages than an answer reads, each saying more of the question than Rotherham's does.
+    for weeks, council in enumerate(("Leeds", "Bradford", "Kirklees", "Wakefield", "Barnsley", "Sheffield", "Doncaster",
+                                     "Oldham", "Bolton", "Wigan"), start=12):
+        make_html(web / f"{council.lower()}.html", title=f"Speech and language support in {council}",
+                  body_html=f"<h1>Speech and language support in {council}</h1><p>Children in {council} wait {weeks} "
+                            "weeks for a speech therapy assessment; the wait for speech therapy worries families.</p>")
+    return indexed_client(root / "corpus", root / "index")
+
+
+def ask(client, question: str) -> dict | None:
+    """Return the first card /api/ask gives, or None."""
+    return client.get("/api/ask", query_string={"q": question}).get_json()["answer"]
+
+
+def test_the_council_named_is_the_one_answering(client):
+    answer = ask(client, "How long do children in Rotherham wait for a speech therapy assessment?")
+    assert answer is not None and answer["document"]["id"] == "web/rotherham.html" and "nine weeks" in answer["text"]
+
+
+def test_a_council_the_library_does_not_cover_gets_no_answer_from_another(client):
+    answer = ask(client, "How long do children in Wiltshire wait for a speech therapy assessment?")
+    assert answer is None
+
+
+@pytest.mark.parametrize("question, fits", [
+    ("How long do families in Medway wait for an EHC plan?", False),
+    ("What should the council do to improve its plans?", False),
+    ("When was the previous inspection?", True),
+    ("What were the dates of the last inspection?", True),
+])
+def test_a_field_line_answers_only_a_question_about_its_label(question, fits):
+    unit = Unit(None, "Dates of previous inspection: 9 to 11 December 2019", "sentence", "", "", (), 0)
+    assert has_shape(analyse_question(question), unit) is fits
+
+
+def test_a_sentence_with_a_colon_is_no_field():
+    unit = Unit(None, "Our advice: talk to commissioners early, before the service is designed and long before a "
+                      "tender is out.", "sentence", "", "", (), 0)
+    assert has_shape(analyse_question("When should a charity talk to commissioners?"), unit)
+
+
+def test_the_field_answers_a_question_about_it_through_the_app(client):
+    answer = ask(client, "When was the previous inspection in Calderdale?")
+    assert answer is not None and answer["text"].startswith("Dates of previous inspection: 9 to 11 December 2019")
