@@ -7,7 +7,7 @@ import pytest
 from builders import make_html
 from conftest import indexed_client
 
-from kil_search.answer.candidates import Unit
+from kil_search.answer.candidates import Page, Unit, units_of
 from kil_search.answer.question import analyse_question
 from kil_search.answer.shapes import has_shape
 
@@ -71,3 +71,14 @@ def test_a_sentence_with_a_colon_is_no_field():
 def test_the_field_answers_a_question_about_it_through_the_app(client):
     answer = ask(client, "When was the previous inspection in Calderdale?")
     assert answer is not None and answer["text"].startswith("Dates of previous inspection: 9 to 11 December 2019")
+
+
+def test_a_printed_page_footer_of_web_addresses_is_no_answer():
+    """A web page printed to PDF ends each page with its address and a page count, glued to the last words above."""
+    text = ("The government accepted the recommendation on redress in full.\n"
+            "Claimants will be able to join it.\n"
+            "https://www.example.gov.uk/government/publications/response-to-the-inquiry-report/response 11/16")
+    page = Page({"format": "pdf", "page": 11, "doc_id": "response.pdf"}, text, 0, 1.0)
+    texts = [unit.text for unit in units_of(page)]
+    assert "The government accepted the recommendation on redress in full." in texts
+    assert not any("https://" in text for text in texts)

@@ -26,6 +26,7 @@ FILTER_FIELDS = {"case_study": "case_study", "type": "doc_type", "theme": "theme
                  "council_type": "council_types", "region": "regions", "year": "year"}
 _SECTION = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s+")  # a heading's number: "7. ", "3.1 "
 _WORDS = re.compile(r"[\w]+")
+_LINK = re.compile(r"\b(?:https?:/+|www\.)\S+", re.IGNORECASE)
 _METADATA_LINE = re.compile(r"^\s*[A-Z][\w-]*(?: [\w-]+){0,1}:\s*[^,;:]+(?:[,;][^,;:]+){2,}$")  # "Places: A, B, C"
 
 
@@ -209,7 +210,7 @@ def units_of(page: Page) -> list[Unit]:
             if items:  # a heading over a list ("Our six principles") announces it as a colon would
                 found.append(Unit(page, "\n".join([unit.text, *items]), LIST, "", "", tuple(reversed(headings[-3:])), index))
             continue
-        if _METADATA_LINE.match(unit.text):
+        if _METADATA_LINE.match(unit.text) or _mostly_links(unit.text):
             continue
         before = units[index - 1].text if index > 0 and units[index - 1].kind != HEADING else ""
         after = units[index + 1].text if index + 1 < len(units) and units[index + 1].kind != HEADING else ""
@@ -220,6 +221,12 @@ def units_of(page: Page) -> list[Unit]:
         if items:
             found.append(Unit(page, "\n".join([unit.text, *items]), LIST, before, "", found[-1].headings, index))
     return found
+
+
+def _mostly_links(text: str) -> bool:
+    """True for a line that is half web addresses or more: a printed page's footer, a list of sources."""
+    linked = sum(len(link) for link in _LINK.findall(text))
+    return linked * 2 >= len(text.strip()) > 0
 
 
 def _is_cover(text: str, units) -> bool:
