@@ -25,3 +25,14 @@ def test_real_pdf_footer_is_not_in_page_text(tmp_path):
     document = extract_pdf(make_pdf(tmp_path / "guide.pdf", body))
     assert all("Guide to commissioning" not in page.text for page in document.pages)
     assert "services in Wirral" in document.pages[3].text
+
+
+def test_a_books_header_is_dropped_whichever_side_its_page_number_is_on():
+    """Left-hand pages print "8 BEHAVIOUR CHANGE", right-hand ones "BEHAVIOUR CHANGE 9": neither is half the pages."""
+    topics = ["obesity", "transport", "smoking", "energy", "recycling", "alcohol", "exercise"]
+    pages = [(f"{n} BEHAVIOUR CHANGE" if n % 2 == 0 else f"BEHAVIOUR CHANGE {n}") + f"\nChapter on {topic}\nThe committee heard "
+             f"evidence on {topic}." for n, topic in enumerate(topics, 8)]
+    cleaned = strip_running_lines(pages)
+    assert all("BEHAVIOUR CHANGE" not in text for text in cleaned)
+    assert cleaned[1] == "Chapter on transport\nThe committee heard evidence on transport."
+

@@ -9,6 +9,7 @@ EDGE_LINES = 2  # how many lines at each end of a page may be a header or footer
 MIN_PAGES = 4
 MIN_SHARE = 0.5
 _DIGITS = re.compile(r"\d+")
+_END_NUMBERS = re.compile(r"^(?:#[\s|.:-]*)+|(?:[\s|.:-]*#)+$")
 
 
 def strip_running_lines(texts: list[str | None]) -> list[str | None]:
@@ -34,8 +35,10 @@ def _edge_lines(lines: list[str]) -> list[str]:
 
 
 def _shape(line: str) -> str:
-    """Return a line with numbers blanked, so "page 3" and "page 4" look alike."""
-    return _DIGITS.sub("#", line.strip().lower())
+    """Return a line with numbers blanked, so "page 3" and "page 4" look alike, and a page number at either end
+    dropped, so a book's "8 BEHAVIOUR CHANGE" (left-hand page) and "BEHAVIOUR CHANGE 9" (right) look alike."""
+    blanked = _DIGITS.sub("#", line.strip().lower())
+    return _END_NUMBERS.sub("", blanked) or blanked
 
 
 def _strip(text: str, running: set[str]) -> str:
