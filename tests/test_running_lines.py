@@ -1,8 +1,12 @@
 """Running headers and footers are dropped from PDF page text."""
 
 from builders import make_pdf
+from kil_search.config import load_settings
 from kil_search.extract import extract_pdf
 from kil_search.extract.running_lines import strip_running_lines
+from kil_search.index.store import STAMP_FILE, current_generation
+from kil_search.indexing import run_index
+from kil_search.search import SearchService
 
 
 def test_repeated_footer_with_page_numbers_is_dropped():
@@ -36,3 +40,18 @@ def test_a_books_header_is_dropped_whichever_side_its_page_number_is_on():
     assert all("BEHAVIOUR CHANGE" not in text for text in cleaned)
     assert cleaned[1] == "Chapter on transport\nThe committee heard evidence on transport."
 
+
+
+def test_an_index_read_before_this_change_is_read_again_on_the_next_run(tmp_path):
+    """An incremental run would keep an unchanged file's old text: the schema stamp makes the next run a rebuild."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    topics = ["obesity", "transport", "smoking", "energy", "recycling", "alcohol", "exercise"]
+    make_pdf(corpus / "report.pdf", [(f"{n} LORDS REPORT" if n % 2 == 0 else f"LORDS REPORT {n}") +
+                                     f"\nThe committee heard evidence on {topic}." for n, topic in enumerate(topics, 8)])
+    settings = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", jobs=1)
+    run_index(settings)
+    assert SearchService(settings.index_dir).search("lords").total == 0
+    (current_generation(settings.index_dir) / STAMP_FILE).write_text("6\n")  # as the version before stamped it
+    assert SearchService(settings.index_dir).search("transport").total == 1  # still served meanwhile
+    assert run_index(settings).rebuilt
