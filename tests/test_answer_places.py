@@ -1,5 +1,6 @@
-"""A question naming a council is answered from what is about that council, never from another council's report;
-and a form's field line ("Dates of previous inspection: ...") answers only a question about that field (issue 15)."""
+"""What real reports taught the answers (issue 15): a question naming a council is answered from what is about that
+council, never from another council's report; a form's field line ("Dates of previous inspection: ...") answers only a
+question about that field; a printed page's footer of web addresses and a page's footnotes are never answers."""
 
 from __future__ import annotations
 
@@ -82,3 +83,19 @@ def test_a_printed_page_footer_of_web_addresses_is_no_answer():
     texts = [unit.text for unit in units_of(page)]
     assert "The government accepted the recommendation on redress in full." in texts
     assert not any("https://" in text for text in texts)
+
+
+def test_footnotes_at_the_foot_of_a_pdf_page_are_no_answer():
+    text = ("The committee recommends that the space agency publish a ten-year plan.\n"
+            "56 Department for Science, Innovation and Technology, Space sector figures, 30 June 2025\n"
+            "57 House of Commons Library, The UK Space Industry, 30 June 2025\n"
+            "58 Q 112.")
+    page = Page({"format": "pdf", "page": 18, "doc_id": "space.pdf"}, text, 0, 1.0)
+    assert [unit.text for unit in units_of(page)] == [
+        "The committee recommends that the space agency publish a ten-year plan."]
+
+
+def test_a_page_ending_in_numbered_findings_keeps_them():
+    text = "Findings\n53. Effective work has been done with partners.\n54. Leaders know their strengths well."
+    page = Page({"format": "pdf", "page": 9, "doc_id": "inspection.pdf"}, text, 0, 1.0)
+    assert any("Leaders know their strengths well" in unit.text for unit in units_of(page))

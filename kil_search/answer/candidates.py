@@ -26,6 +26,8 @@ FILTER_FIELDS = {"case_study": "case_study", "type": "doc_type", "theme": "theme
                  "council_type": "council_types", "region": "regions", "year": "year"}
 _SECTION = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s+")  # a heading's number: "7. ", "3.1 "
 _WORDS = re.compile(r"[\w]+")
+# A footnote: its number, no full stop, then a source ("57 House of Commons Library, ...", "185 Q 710.", "12 See ...").
+_FOOTNOTE = re.compile(r"^\s*\d{1,3}\s+(?:[A-Z\"“‘(]|https?:|www\.)")
 _LINK = re.compile(r"\b(?:https?:/+|www\.)\S+", re.IGNORECASE)
 _METADATA_LINE = re.compile(r"^\s*[A-Z][\w-]*(?: [\w-]+){0,1}:\s*[^,;:]+(?:[,;][^,;:]+){2,}$")  # "Places: A, B, C"
 
@@ -203,7 +205,10 @@ def units_of(page: Page) -> list[Unit]:
     opening = _items_after(units, -1) if page.announced else []
     if opening:  # the list announced at the foot of the previous page
         found.append(Unit(page, "\n".join([page.announced, *opening]), LIST, "", "", tuple(headings), 0))
+    notes_from = _footnotes_from(units) if is_pdf else len(units)
     for index, unit in enumerate(units):
+        if index >= notes_from:
+            break  # the page's footnotes: sources, not answers
         if unit.kind == HEADING:
             headings.append(unit.text)
             items = _items_after(units, index) or _counted_items(units, index)
@@ -221,6 +226,14 @@ def units_of(page: Page) -> list[Unit]:
         if items:
             found.append(Unit(page, "\n".join([unit.text, *items]), LIST, before, "", found[-1].headings, index))
     return found
+
+
+def _footnotes_from(units) -> int:
+    """Return where the footnotes at the foot of a PDF page begin ("57 House of Commons Library, ...", "185 Q 710.")."""
+    start = len(units)
+    while start > 0 and units[start - 1].kind != HEADING and _FOOTNOTE.match(units[start - 1].text):
+        start -= 1
+    return start
 
 
 def _mostly_links(text: str) -> bool:
