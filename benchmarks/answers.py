@@ -1,6 +1,6 @@
 """Measure answers: our question sets over the sample corpus, and SQuAD-format questions beside a plain baseline.
 
-    python benchmarks/answers.py [--questions FILE ...] [--verbose] [--json FILE]
+    python benchmarks/answers.py [--questions FILE ...] [--corpus DIR] [--verbose] [--json FILE]
     python benchmarks/answers.py --squad FILE [--json FILE]
 
 Own sets (default: every set beside this script): index corpus/ into a temporary folder, ask every
@@ -139,15 +139,16 @@ def build_index(corpus: Path, index: Path) -> SearchService:
     return SearchService(settings.index_dir)
 
 
-def own_sets(paths: list[Path], index: Path | None, verbose: bool) -> tuple[dict, bool]:
-    """Measure our question sets over the sample corpus; return the report and whether every target passed."""
+def own_sets(paths: list[Path], index: Path | None, verbose: bool, corpus: Path = REPO / "corpus") -> tuple[dict, bool]:
+    """Measure our question sets over a corpus (the sample one by default); return the report and whether every
+    target passed."""
     from kil_search.web import create_app
 
     report, passed, times = {}, True, []
     with tempfile.TemporaryDirectory() as scratch:
         index_dir = index or Path(scratch) / "index"
-        service = build_index(REPO / "corpus", index_dir)
-        app = create_app({"INDEX_DIR": index_dir, "CORPUS_DIR": REPO / "corpus", "TESTING": True})
+        service = build_index(corpus, index_dir)
+        app = create_app({"INDEX_DIR": index_dir, "CORPUS_DIR": corpus, "TESTING": True})
         client = app.test_client()
         client.get("/api/ask", query_string={"q": "warm up"})
         for path in paths:
@@ -277,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--squad", type=Path, help="a SQuAD-format file to measure instead of our own sets")
     parser.add_argument("--questions", type=Path, action="append", help="one of our question sets (repeatable)")
     parser.add_argument("--index", type=Path, help="index folder to build or reuse (default: a temporary one)")
+    parser.add_argument("--corpus", type=Path, default=REPO / "corpus",
+                        help="the corpus the question sets ask about (default: the sample corpus)")
     parser.add_argument("--json", type=Path, help="write the figures and per-question rows to this file")
     parser.add_argument("--verbose", action="store_true", help="print every question with its first card")
     args = parser.parse_args(argv)
@@ -284,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         report, passed = squad(args.squad)
     else:
         paths = args.questions or [BENCHMARKS / name for name in SETS if (BENCHMARKS / name).exists()]
-        report, passed = own_sets(paths, args.index, args.verbose)
+        report, passed = own_sets(paths, args.index, args.verbose, args.corpus.resolve())
     if args.json:
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
     return 0 if passed else 1
