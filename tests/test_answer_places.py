@@ -1,7 +1,7 @@
 """What real reports taught the answers (issue 15): a question naming a council is answered from what is about that
 council, never from another council's report; a form's field line ("Dates of previous inspection: ...") answers only a
-question about that field; a printed page's footer of web addresses, a page's footnotes and a page holding only a title line are never
-answers."""
+question about that field; a printed page's footer of web addresses, a page's footnotes and a page holding only a
+title line are never answers."""
 
 from __future__ import annotations
 
