@@ -6,7 +6,7 @@ title line are never answers."""
 from __future__ import annotations
 
 import pytest
-from builders import make_html
+from builders import make_html, make_pdf
 from conftest import indexed_client
 
 from kil_search.answer.candidates import Page, Unit, units_of
@@ -108,3 +108,31 @@ def test_a_pdf_page_of_one_short_line_is_no_answer():
     assert units_of(page) == []
     page = Page({"format": "pdf", "page": 12, "doc_id": "inquiry.pdf"}, "The inquiry made 19 recommendations.", 0, 1.0)
     assert [unit.text for unit in units_of(page)] == ["The inquiry made 19 recommendations."]
+
+
+@pytest.fixture(scope="module")
+def inspection(tmp_path_factory):
+    """The app over an inspection report whose first page lists its grades line by line above the summary."""
+    root = tmp_path_factory.mktemp("inspection")
+    (root / "corpus").mkdir()
+    first = ("Inspection of Wyre local authority children's services\n"
+             "Inspection dates: 16 to 20 October 2023\n"
+             "Lead inspector: Ann Marlow, His Majesty's Inspector\n"
+             "Judgement Grade\nThe impact of leaders on social work practice\nGood\n"
+             "The experiences and progress of care leavers\nGood\nOverall effectiveness Good\n"
+             "Steady progress since the last inspection has made help for families consistently good. Leaders know "
+             "their services well, caseloads are manageable and social workers stay, so children keep the same "
+             "worker for longer. Care leavers are helped to find homes and work, although too few take up "
+             "apprenticeships with the council itself. Partners in health and the police share information "
+             "quickly when children are at risk, and the front door team makes sound decisions the same day.")
+    second = ("What needs to improve\nThe quality of supervision of personal advisers.\n"
+              "The help given to young people aged sixteen and seventeen who are homeless.")
+    make_pdf(root / "corpus" / "wyre-inspection.pdf", [first, second], title="Inspection of Wyre children's services")
+    return indexed_client(root / "corpus", root / "index")
+
+
+def test_an_inspection_reports_first_page_answers_when_and_who(inspection):
+    when = ask(inspection, "When was Wyre's children's services inspection?")
+    assert when is not None and "16 to 20 October 2023" in when["text"]
+    who = ask(inspection, "Who was the lead inspector for Wyre?")
+    assert who is not None and "Ann Marlow" in who["text"]

@@ -21,6 +21,7 @@ PLACE_PAGES = 3
 ANNOUNCING_HITS = 3  # passages of a retrieved document searched for the page announcing the list asked for
 SHARED_LETTERS = 4  # "steps" and "step" name the same things
 DIVIDER_WORDS = 12
+FRONT_MATTER_PAGES = 2  # a PDF's pages where a title-like "Label: value" line is read as a form's field
 COVER_WORDS = 60  # a PDF's first page with fewer words than this is its cover
 # Facet filter name -> the passage field it reads (as kil_search.search.facets names them).
 FILTER_FIELDS = {"case_study": "case_study", "type": "doc_type", "theme": "themes", "place": "place_codes",
@@ -29,6 +30,7 @@ _SECTION = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s+")  # a heading's number: "7. "
 _WORDS = re.compile(r"[\w]+")
 # A footnote: its number, no full stop, then a source ("57 House of Commons Library, ...", "185 Q 710.", "12 See ...").
 _FOOTNOTE = re.compile(r"^\s*\d{1,3}\s+(?:[A-Z\"“‘(]|https?:|www\.)")
+_FIELD = re.compile(r"^\s*[A-Z][^:.!?\n]{2,60}?:\s+\S[^:\n]{0,100}$")  # a form's field: "Lead inspector: Nick Bennison"
 _LINK = re.compile(r"\b(?:https?:/+|www\.)\S+", re.IGNORECASE)
 _METADATA_LINE = re.compile(r"^\s*[A-Z][\w-]*(?: [\w-]+){0,1}:\s*[^,;:]+(?:[,;][^,;:]+){2,}$")  # "Places: A, B, C"
 
@@ -209,6 +211,7 @@ def units_of(page: Page) -> list[Unit]:
     if opening:  # the list announced at the foot of the previous page
         found.append(Unit(page, "\n".join([page.announced, *opening]), LIST, "", "", tuple(headings), 0))
     notes_from = _footnotes_from(units) if is_pdf else len(units)
+    front_matter = is_pdf and int(fields.get("page", 0)) <= FRONT_MATTER_PAGES
     for index, unit in enumerate(units):
         if index >= notes_from:
             break  # the page's footnotes: sources, not answers
@@ -217,6 +220,10 @@ def units_of(page: Page) -> list[Unit]:
             items = _items_after(units, index) or _counted_items(units, index)
             if items:  # a heading over a list ("Our six principles") announces it as a colon would
                 found.append(Unit(page, "\n".join([unit.text, *items]), LIST, "", "", tuple(reversed(headings[-3:])), index))
+            elif front_matter and _FIELD.match(unit.text) and not _METADATA_LINE.match(unit.text):
+                # A report's front matter: "Lead inspector: Nick Bennison" reads as a title line, yet answers who
+                # led the inspection (elsewhere such a line is most often a title: "Keep it Local: lessons from ...")
+                found.append(Unit(page, unit.text, ROW, "", "", tuple(reversed(headings[-4:-1])), index))
             continue
         if _METADATA_LINE.match(unit.text) or _mostly_links(unit.text):
             continue
@@ -251,9 +258,13 @@ def _is_title_line(text: str) -> bool:
 
 
 def _is_cover(text: str, units) -> bool:
-    """True for a first page that is short, or mostly title lines (headings and dates) rather than sentences."""
-    titles = sum(1 for unit in units if unit.kind in (HEADING, ROW))
-    return len(text.split()) < COVER_WORDS or titles * 2 >= len(units)
+    """True for a first page that is short, or says little in sentences beside its title lines (headings and dates).
+
+    Counted in words, not lines: an inspection report's first page lists its grades line by line above the
+    summary, and a letter opens with an address, yet both go on to say what the report found, and when.
+    """
+    said = sum(len(unit.text.split()) for unit in units if unit.kind not in (HEADING, ROW))
+    return len(text.split()) < COVER_WORDS or said < COVER_WORDS
 
 
 def _items_after(units, index: int) -> list[str]:

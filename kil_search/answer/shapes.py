@@ -69,6 +69,7 @@ _NATION_WORDS = {"Wales": r"\b(?:Wales|Welsh)\b", "Scotland": r"\b(?:Scotland|Sc
 _FIELD_LINE = re.compile(r"^\s*(?P<label>[A-Z][^:.!?\n]{2,60}?):\s+(?P<value>[^:\n]{1,100})$")
 FIELD_LABEL_WORDS = 6
 FIELD_VALUE_WORDS = 12
+FIELD_SHARED_LETTERS = 5
 _PHONE_QUESTION = re.compile(r"\b(?:tele)?phone\s+number\b|\bnumber\s+(?:to|should\s+I)\s+(?:call|ring|phone)\b", re.IGNORECASE)
 _PHONE = re.compile(r"\+?\(?\d[\d ()-]{6,}\d")
 _EMAIL_QUESTION = re.compile(r"\be-?mail\s+address\b|\bwhat\s+is\s+(?:the\s+|their\s+|its\s+)?e-?mail\b", re.IGNORECASE)
@@ -119,12 +120,18 @@ def requirements(question: Question) -> list[Callable[[Unit], bool]]:
 
 
 def _field_about(text: str, asked: set[str]) -> bool:
-    """False for a field's line ("Inspection dates: ...") whose label shares no word with the question."""
+    """False for a field's line ("Inspection dates: ...") whose label shares no word with the question (by their
+    first letters: "When did inspectors visit?" asks about the inspection)."""
     field = _FIELD_LINE.match(text)
     if not field or len(field.group("label").split()) > FIELD_LABEL_WORDS \
             or len(field.group("value").split()) > FIELD_VALUE_WORDS:
         return True
-    return bool(set(stems(field.group("label"))) & asked)
+    return bool(_openings(stems(field.group("label"))) & _openings(asked))
+
+
+def _openings(words) -> set[str]:
+    """Return words cut to their first letters, so "inspection" and "inspectors" meet ("inspe")."""
+    return {word[:FIELD_SHARED_LETTERS] for word in words}
 
 
 def _in_nation(unit: Unit, nation: str) -> bool:
