@@ -17,6 +17,12 @@ _PLACE = re.compile(r"\b(?:in|at|near|from|to|of)\s+(?:the\s+)?([A-Z][\w'’-]+)
 
 
 _TOKEN = re.compile(r"[\w'’-]+")
+_ASKS_WHY = re.compile(r"^\s*why\b|\bwhat\s+(?:is|was|are|were)\s+the\s+(?:reason|cause|purpose|aim|goal)s?\b", re.IGNORECASE)
+_REASON = re.compile(r"\b(?:because|due\s+to|owing\s+to|as\s+a\s+result|in\s+order\s+to|so\s+that|so\s+as\s+to|since|thanks\s+to|"
+                     r"reasons?|led\s+to|caused|aim(?:ed|s)?\s+to|intended\s+to|sought\s+to|to\s+(?:avoid|prevent|ensure|protect|"
+                     r"provide|allow|make|gain|increase|reduce|support))\b", re.IGNORECASE)
+_WHAT_IS = re.compile(r"^\s*what\s+(?:is|was|are|were)\s+(?:a\s+|an\s+|the\s+)?(.+?)\??\s*$", re.IGNORECASE)
+_OPENS_DEFINING = re.compile(r"^(.{0,80}?)\s+(?:is|was|are|were)\s+(?:a|an|the|one)\b")
 NEAR_WORDS = 3  # how far from the question's rarest word the answer asked for may stand
 
 
@@ -50,6 +56,23 @@ def typed_near(question: Question, weights: dict[str, float], text: str) -> floa
         if _offers(question, kind, wanted, text[start:end]):
             return 1.0
     return -1.0
+
+
+def gives_reason(question: Question, text: str) -> float:
+    """Return 1 when a why-question meets a sentence giving a reason ("because", "in order to"), -1 when not, 0 for others."""
+    if not _ASKS_WHY.search(question.text):
+        return 0.0
+    return 1.0 if _REASON.search(text) else -1.0
+
+
+def defines(question: Question, text: str) -> float:
+    """Return 1 when a "what is X?" question meets a sentence opening "X is a / the ...", else 0."""
+    asked = _WHAT_IS.match(question.text)
+    opening = _OPENS_DEFINING.match(text) if asked else None
+    if not opening:
+        return 0.0
+    subject = set(stems(asked.group(1)))
+    return 1.0 if subject and subject <= set(stems(opening.group(1))) else 0.0
 
 
 def _offers(question: Question, kind: str, wanted: str, text: str) -> bool:

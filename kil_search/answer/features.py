@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .answer_types import answer_type_evidence, typed_near
+from .answer_types import answer_type_evidence, defines, gives_reason, typed_near
 from .candidates import Unit, is_list, is_row
 from .question import Question
 from .words import stem_of, stems
@@ -63,7 +63,11 @@ FEATURES = (
     "rare_page",  # the question's words on its page, each weighted by its rarity squared: are the rarest ones there?
     "rare_near",  # ... in the sentence, the one either side, its headings or its title
     "typed_near",  # the kind of answer asked for (a figure, name, date, place) stands within six words of the question's rarest word: 1, not: -1
+    "spelled_near",  # the question's words the sentence lacks but holds one spelled much like them ("Normandy", "Normans")
+    "reason",  # a why-question, and the sentence gives a reason ("because", "in order to", "due to"): 1, gives none: -1; else 0
+    "defines",  # a "what is X?" question, and the sentence opens "X is a / the ...": 1; else 0
 )
+SPELLED_ALIKE = 0.5  # Dice overlap of two words' letter 4-grams (ends marked) from which they count as one word
 
 
 def question_weights(question: Question, rarity: dict[str, float]) -> dict[str, float]:
@@ -121,6 +125,9 @@ def features(question: Question, weights: dict[str, float], unknown: float, unit
         _rare_share(weights, page_stems),
         _rare_share(weights, near | above),
         typed_near(question, weights, unit.text),
+        _spelled_near(weights, own_set, total),
+        gives_reason(question, unit.text),
+        defines(question, unit.text),
     ]
 
 
@@ -234,6 +241,26 @@ def _prefix(weights: dict[str, float], own: set[str], total: float) -> float:
     """Return the weight of the question's words the sentence lacks but has a word sharing their first five letters."""
     starts = {word[:5] for word in own if len(word) >= 5}
     return sum(weight for term, weight in weights.items() if term not in own and len(term) >= 5 and term[:5] in starts) / total
+
+
+def _spelled_near(weights: dict[str, float], own: set[str], total: float) -> float:
+    """Return the weight of the question's words the sentence lacks but holds a word spelled much like (4-gram Dice)."""
+    held = [_grams(word) for word in own if len(word) >= 4]
+    found = 0.0
+    for term, weight in weights.items():
+        if term in own or len(term) < 4:
+            continue
+        asked = _grams(term)
+        if any(2 * len(asked & grams) >= SPELLED_ALIKE * (len(asked) + len(grams)) for grams in held):
+            found += weight
+    return found / total
+
+
+@lru_cache(maxsize=65536)
+def _grams(word: str) -> frozenset[str]:
+    """Return a word's letter 4-grams, its ends marked ("#norm", "man#")."""
+    marked = f"#{word}#"
+    return frozenset(marked[start:start + 4] for start in range(len(marked) - 3))
 
 
 def _rare_share(weights: dict[str, float], held: frozenset[str] | set[str]) -> float:
