@@ -136,3 +136,19 @@ def test_an_inspection_reports_first_page_answers_when_and_who(inspection):
     assert when is not None and "16 to 20 October 2023" in when["text"]
     who = ask(inspection, "Who was the lead inspector for Wyre?")
     assert who is not None and "Ann Marlow" in who["text"]
+
+
+def test_a_row_naming_another_council_is_not_the_answer(tmp_path):
+    """A table comparing councils: the page names both, but only the asked council's row answers."""
+    web = tmp_path / "corpus" / "web"
+    web.mkdir(parents=True)
+    make_html(web / "multipliers.html", title="Local multiplier scores of community hubs",
+              body_html="<h1>Local multiplier scores of community hubs</h1><p>Hubs measured how much of each pound "
+                        "stayed in their area. Each hub counted what it spent with local suppliers and staff, and "
+                        "what those suppliers and staff spent in turn.</p><p>The table gives each hub's score; a score "
+                        "of 2 means each pound spent became two pounds in the local economy.</p><table><tr><th>Council</th><th>Hub</th><th>Score</th></tr>"
+                        "<tr><td>Norfolk</td><td>Lynn community care network multiplier score</td><td>1.70</td></tr>"
+                        "<tr><td>Cornwall</td><td>Penwith hub</td><td>1.97</td></tr></table>")
+    client = indexed_client(tmp_path / "corpus", tmp_path / "index")
+    answer = ask(client, "What multiplier score did the community care network in Cornwall achieve?")
+    assert answer is None or ("1.97" in answer["text"] and "1.70" not in answer["text"])

@@ -176,7 +176,7 @@ def _councils(text: str) -> set[str]:
 
 def _about_places_named(question: Question, units: list[Unit]) -> np.ndarray | None:
     """Mark the candidates about a council the question names: on a page naming it, or in a document whose title
-    names it (None when the question names none)."""
+    names it, unless the candidate itself names other councils only (None when the question names none)."""
     named = _councils(question.text)
     if not named:
         return None
@@ -188,7 +188,8 @@ def _about_places_named(question: Question, units: list[Unit]) -> np.ndarray | N
             listed = set(filter(None, str(unit.page.fields.get("place_codes", "")).split(",")))
             pages[key] = bool(listed & named) or bool(_councils(unit.page.text) & named) \
                 or bool(_councils(str(unit.page.fields.get("title", ""))) & named)
-        marks.append(pages[key])
+        own = _councils(unit.text)  # a row or sentence naming other councils only is about them
+        marks.append(pages[key] and (not own or bool(own & named)))
     return np.array(marks, dtype=bool)
 
 
