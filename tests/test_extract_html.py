@@ -247,3 +247,14 @@ def test_who_wrote_it_and_who_said_a_quotation_are_kept(tmp_path):
     assert "Idris Penhaligon, chair of the society" in text
     assert text.index("waiting list for the first time") < text.index("Idris Penhaligon")
     assert not any(phrase in text for phrase in CHROME_PHRASES)
+
+
+def test_a_short_page_with_a_table_keeps_its_content_without_the_sites_menus(tmp_path):
+    """trafilatura keeps the whole page when its own text is short; the menus then lifted it over our minimum."""
+    make_html(tmp_path / "scores.html", title="Local multiplier scores",
+              body_html="<h1>Local multiplier scores</h1><p>Hubs measured how much of each pound stayed in their "
+                        "area.</p><table><tr><th>Council</th><th>Score</th></tr><tr><td>Norfolk</td><td>1.70</td></tr>"
+                        "<tr><td>Cornwall</td><td>1.97</td></tr></table>")
+    text = "\n".join(page.text for page in extract_html(tmp_path / "scores.html").pages)
+    assert "each pound stayed in their area" in text and "Cornwall" in text and "1.97" in text
+    assert not any(phrase in text for phrase in CHROME_PHRASES)

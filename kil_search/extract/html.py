@@ -22,6 +22,12 @@ FALLBACK_WARNING = "trafilatura found no main content; kept the page's text by o
 SHORT_WARNING = "short page: read by our own rules, not trafilatura (which gives the whole page's text when short)"
 # trafilatura's own MIN_EXTRACTED_SIZE: below it, it may return the whole page's text, menus included.
 MIN_MAIN_CHARS = 250
+# Up to this much text trafilatura may still hold the whole page (a short article with a table: its own text
+# under 250 characters, and the menus and footer it then keeps on top); over this share of words that our
+# rules leave out as page furniture says it did.
+SHORT_PAGE_CHARS = 1500
+WHOLE_PAGE_SHARE = 0.25
+OURS_MISSING_SHARE = 0.1  # and our rules' words must nearly all be in it: their text is ours plus the furniture
 
 
 def extract_html(path: Path) -> Document:
@@ -42,14 +48,36 @@ def extract_html(path: Path) -> Document:
     title = _pick_title(theirs.pop("title", ""), our_title, theirs.get("sitename", "")) or title_from_name(path)
     warnings_found: list[str] = []
     pages, outline = sections_from_xml(content, title) if content is not None else ([], [])
-    if sum(len(page.text) for page in pages) < MIN_MAIN_CHARS:
+    found_chars = sum(len(page.text) for page in pages)
+    if found_chars < MIN_MAIN_CHARS:
         warnings_found.append(SHORT_WARNING if pages else FALLBACK_WARNING)
         pages, outline = rules_sections(parse_html(text), title)
         if not pages:
             warnings_found = ["no text content"]
+    elif found_chars < SHORT_PAGE_CHARS:
+        pages, outline = _unless_whole_page(pages, outline, text, title, warnings_found)
     _keep_byline(pages, written_by)
     return Document(path=str(path), format="html", title=title, metadata=_merge_metadata(theirs, ours),
                     pages=pages, outline=outline, warnings=warnings_found)
+
+
+def _unless_whole_page(pages: list, outline: list, text: str, title: str, warnings_found: list[str]):
+    """Return our rules' sections instead of trafilatura's when, on a short page, trafilatura kept the whole page:
+    its main content fell under its own minimum and the menus and footer it added lifted it over ours (its
+    words hold nearly all of ours and many more)."""
+    ours, our_outline = rules_sections(parse_html(text), title)
+    their_words = _words(" ".join(page.text for page in pages))
+    our_words = _words(" ".join(page.text for page in ours))
+    kept_ours = len(our_words - their_words) <= OURS_MISSING_SHARE * len(our_words)  # theirs = ours + furniture
+    if ours and their_words and kept_ours and len(their_words - our_words) > WHOLE_PAGE_SHARE * len(their_words):
+        warnings_found.append(SHORT_WARNING)
+        return ours, our_outline
+    return pages, outline
+
+
+def _words(text: str) -> set[str]:
+    """Return the lower-case words of text."""
+    return set(text.lower().split())
 
 
 def _keep_byline(pages: list, written_by: str) -> None:
