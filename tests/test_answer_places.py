@@ -1,7 +1,6 @@
 """What real reports taught the answers (issue 15): a question naming a council is answered from what is about that
 council, never from another council's report; a form's field line ("Dates of previous inspection: ...") answers only a
-question about that field; a printed page's footer of web addresses, a page's footnotes and a page holding only a
-title line are never answers."""
+question about that field; a printed page's footer of web addresses and a page's footnotes are never answers."""
 
 from __future__ import annotations
 
@@ -100,14 +99,6 @@ def test_a_page_ending_in_numbered_findings_keeps_them():
     text = "Findings\n53. Effective work has been done with partners.\n54. Leaders know their strengths well."
     page = Page({"format": "pdf", "page": 9, "doc_id": "inspection.pdf"}, text, 0, 1.0)
     assert any("Leaders know their strengths well" in unit.text for unit in units_of(page))
-
-
-def test_a_pdf_page_of_one_short_line_is_no_answer():
-    """A blank page keeps its running header (nothing else is on it), and a divider page holds only a part's title."""
-    page = Page({"format": "pdf", "page": 165, "doc_id": "inquiry.pdf"}, "Horizon IT Inquiry Report: Volume 1", 0, 1.0)
-    assert units_of(page) == []
-    page = Page({"format": "pdf", "page": 12, "doc_id": "inquiry.pdf"}, "The inquiry made 19 recommendations.", 0, 1.0)
-    assert [unit.text for unit in units_of(page)] == ["The inquiry made 19 recommendations."]
 
 
 @pytest.fixture(scope="module")

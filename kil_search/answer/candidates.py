@@ -20,7 +20,6 @@ PLACE_DOCUMENTS = 2  # of those documents, whose best pages are added to those r
 PLACE_PAGES = 3
 ANNOUNCING_HITS = 3  # passages of a retrieved document searched for the page announcing the list asked for
 SHARED_LETTERS = 4  # "steps" and "step" name the same things
-DIVIDER_WORDS = 12
 FRONT_MATTER_PAGES = 2  # a PDF's pages where a title-like "Label: value" line is read as a form's field
 COVER_WORDS = 60  # a PDF's first page with fewer words than this is its cover
 # Facet filter name -> the passage field it reads (as kil_search.search.facets names them).
@@ -202,8 +201,6 @@ def units_of(page: Page) -> list[Unit]:
     units = split_units(page.text, is_pdf)
     if is_pdf and int(fields.get("page", 0)) == 1 and page.more_pages and _is_cover(page.text, units):
         return []  # a cover page names the report; it answers nothing
-    if is_pdf and len(units) == 1 and _is_title_line(units[0].text) and not page.announced:
-        return []  # a page holding one short line (a divider, or a blank page's running header) answers nothing
     section = fields.get("section", "")
     found: list[Unit] = []
     headings: list[str] = [section] if section and section != "§" else []
@@ -250,11 +247,6 @@ def _mostly_links(text: str) -> bool:
     """True for a line that is half web addresses or more: a printed page's footer, a list of sources."""
     linked = sum(len(link) for link in _LINK.findall(text))
     return linked * 2 >= len(text.strip()) > 0
-
-
-def _is_title_line(text: str) -> bool:
-    """True for a short line that is no sentence: a title, not a statement ("Inquiry Report: Volume 1")."""
-    return len(text.split()) <= DIVIDER_WORDS and not text.rstrip().endswith((".", "!", "?"))
 
 
 def _is_cover(text: str, units) -> bool:
