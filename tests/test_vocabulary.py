@@ -81,3 +81,31 @@ def test_search_finds_live_words_and_not_removed_or_unknown_ones(tmp_path):
         assert service.search("orchard").total == 1
     finally:
         service.close()
+
+
+def test_every_word_is_read_from_exactly_the_segments_holding_it_with_the_same_postings(tmp_path):
+    index = _incrementally_updated(tmp_path)
+    plain = GenerationArrays(index)
+    with index.reader() as reader:
+        vocabulary = Vocabulary(reader)
+        shortcut = VocabularyArrays(index, vocabulary)
+    assert len(shortcut.leaves) > 1 and shortcut._segment_bits is not None
+    asked: list[tuple[int, str]] = []
+    for place, (leaf, _offset) in enumerate(shortcut.leaves):
+        def postings(field, text, *args, _leaf=leaf, _place=place, **kwargs):
+            asked.append((_place, text))
+            return type(_leaf).postings(_leaf, field, text, *args, **kwargs)
+        leaf.postings = postings  # this instance only: record which segments are asked
+    for field in ("title", "section", "text"):
+        for word in [word.decode("utf-8") for word in plain._searcher.reader().lexicon(field)] + ["zeppelin"]:
+            for positions in (False, True):
+                asked.clear()
+                expected, found = plain._read(field, word, positions), shortcut._read(field, word, positions)
+                assert np.array_equal(expected.ids, found.ids) and np.array_equal(expected.weights, found.weights)
+                assert (expected.keys is None and found.keys is None) or np.array_equal(expected.keys, found.keys)
+                holding = {place for place, (leaf, _offset) in enumerate(shortcut.leaves)
+                           if leaf.doc_frequency(field, word) > 0}
+                assert {place for place, _text in asked} == holding
+    plain.close()
+    shortcut.close()
+    index.close()

@@ -15,10 +15,12 @@ from .results import DocumentHit, PassageHit, passage_url
 
 SORTS = ("relevance", "newest", "oldest")
 _NO_EXCERPT = Markup("")  # until excerpts() makes the shown passages' ones
+MAX_CACHED_SCHEMAS = 64  # segments' schemas whose field names are kept
 MAX_CACHED_PASSAGES = 20_000  # stored passages kept per index generation (read-only dicts; a generation never changes)
 # By the generation's arrays, which the threads of a worker share (each has a searcher of its own): kept per
 # searcher, a repeated query landing on another thread of the worker read its passages again (~40 us each).
 _stored_by_generation: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_names_by_schema: dict[int, tuple] = {}  # id(schema): (schema, its field names); schemas are not hashable
 
 
 def find_documents(searcher, dates: list[str], text_query: wq.Query, filters: wq.Query, mask: wq.Query | None,
@@ -73,8 +75,38 @@ def _stored_fields(searcher, generation, docnum: int) -> dict:
     if fields is None:
         if len(cache) >= MAX_CACHED_PASSAGES:
             cache.clear()
-        fields = cache[docnum] = searcher.stored_fields(docnum)
+        fields = cache[docnum] = read_stored_fields(searcher, docnum)
     return fields
+
+
+def read_stored_fields(searcher, docnum: int) -> dict:
+    """Return searcher.stored_fields(docnum), read straight from its segment's stored column when every field
+    it holds is a schema field (Whoosh tests each field against the schema on every read: a third of a read)."""
+    reader = searcher.reader()
+    if reader.is_atomic():
+        leaf, number = reader, docnum
+    else:
+        segment, number = reader._segment_and_docnum(docnum)
+        leaf = reader.readers[segment]
+    perdoc = getattr(leaf, "_perdoc", None)
+    if perdoc is None or leaf.is_closed or docnum < 0:
+        return searcher.stored_fields(docnum)  # another reader kind, or a closed one (which raises as before)
+    fields = perdoc.stored_fields(number)
+    names = _schema_names(leaf.schema)
+    if fields.keys() <= names:
+        return dict(fields)
+    schema = leaf.schema
+    return {name: value for name, value in fields.items() if name in schema}
+
+
+def _schema_names(schema) -> frozenset:
+    """Return the names of a schema's (non-dynamic) fields, worked out once per schema object."""
+    known = _names_by_schema.get(id(schema))
+    if known is None or known[0] is not schema:
+        if len(_names_by_schema) >= MAX_CACHED_SCHEMAS:
+            _names_by_schema.clear()
+        known = _names_by_schema[id(schema)] = (schema, frozenset(schema.names()))
+    return known[1]
 
 
 def _by_relevance(searcher, text_query, filters, mask, wanted_docs: int, fold) -> tuple[list[DocumentHit], int]:

@@ -148,12 +148,19 @@ class GenerationArrays:
                 self._closed = True
                 self._searcher.close()
 
+    def _segments_to_read(self, field: str, text: str) -> list[bool] | None:
+        """Return, per segment, whether to look text up in it (None: in every one)."""
+        return None
+
     def _read(self, field: str, text: str, positions: bool) -> TermPostings:
         """Decode every block of a term's posting lists into arrays."""
         ids: list[int] = []
         weights: list[float] = []
         values: list | None = [] if positions else None
-        for leaf, offset in self.leaves:
+        wanted = self._segments_to_read(field, text)
+        for place, (leaf, offset) in enumerate(self.leaves):
+            if wanted is not None and not wanted[place]:
+                continue
             try:
                 matcher = leaf.postings(field, text)
             except TermNotFound:

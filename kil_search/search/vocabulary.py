@@ -19,15 +19,26 @@ class Vocabulary:
 
     def __init__(self, reader, fields: tuple[str, ...] = SCORED_FIELDS):
         self._counts: dict[str, dict[str, int]] = {}
+        self._held_in: dict[str, dict[str, int]] = {}  # field: word: bit mask of the segments holding it
         schema = reader.schema
+        leaves = [leaf for leaf, _offset in reader.leaf_readers()]
+        self.segments = [segment_id(leaf) for leaf in leaves]  # a segment's bit is its place here
         for field in fields:
             counts: dict[str, int] = {}
+            held_in: dict[str, int] = {}
             if field in schema:
-                for leaf, _offset in reader.leaf_readers():
+                for place, leaf in enumerate(leaves):
+                    bit = 1 << place
                     for word, info in leaf.iter_field(field):
                         word = word.decode("utf-8") if isinstance(word, bytes) else word
                         counts[word] = counts.get(word, 0) + info.doc_frequency()
+                        held_in[word] = held_in.get(word, 0) | bit
             self._counts[field] = counts
+            self._held_in[field] = held_in
+
+    def segments_holding(self, field: str, word: str) -> int:
+        """Return the bit mask of the segments (by place in self.segments) whose term index has word in field."""
+        return self._held_in[field].get(word, 0)
 
     def covers(self, field: str) -> bool:
         """True when the field's words were read."""
@@ -49,12 +60,34 @@ class VocabularyArrays(GenerationArrays):
     def __init__(self, index, vocabulary: Vocabulary):
         super().__init__(index)
         self.vocabulary = vocabulary
+        # Each of these arrays' segments' bit in the vocabulary's masks; None (no skipping) unless all are known.
+        bits = {segment: 1 << place for place, segment in enumerate(vocabulary.segments) if segment is not None}
+        found = [bits.get(segment_id(leaf)) for leaf, _offset in self.leaves]
+        self._segment_bits = found if None not in found else None
+
+    def _segments_to_read(self, field: str, text: str) -> list[bool] | None:
+        """Return, per segment, whether its term index has text in field (None: read them all).
+
+        A segment without the word costs a term look-up that fails, and a raised TermNotFound, for nothing.
+        """
+        if self._segment_bits is None or not self.vocabulary.covers(field):
+            return None
+        held = self.vocabulary.segments_holding(field, text)
+        return [bool(held & bit) for bit in self._segment_bits]
 
     def term(self, field: str, text: str, positions: bool = False) -> TermPostings:
         """Return GenerationArrays.term(field, text, positions); empty postings at once for a word no record holds."""
         if self.vocabulary.covers(field) and not self.vocabulary.holds(field, text):
             return TermPostings(_NO_IDS, _NO_WEIGHTS, _NO_KEYS if positions else None)
         return super().term(field, text, positions)
+
+
+def segment_id(leaf) -> str | None:
+    """Return the id of a leaf reader's segment, or None when the reader does not say."""
+    try:
+        return leaf.segment().segment_id()
+    except AttributeError:
+        return None
 
 
 # Read-only empty arrays of the dtypes GenerationArrays gives (shared by every missing word).
