@@ -143,3 +143,23 @@ def test_a_row_naming_another_council_is_not_the_answer(tmp_path):
     client = indexed_client(tmp_path / "corpus", tmp_path / "index")
     answer = ask(client, "What multiplier score did the community care network in Cornwall achieve?")
     assert answer is None or ("1.97" in answer["text"] and "1.70" not in answer["text"])
+
+
+def test_a_month_is_no_ones_name():
+    """"Who led the inspection?" wants a name: the dates line's capitalised months are none, the lead inspector's line has one."""
+    from kil_search.answer.answer_types import answer_type_evidence
+    question = analyse_question("Who led the inspection of Wyre's children's services?")
+    assert answer_type_evidence(question, "Inspection dates: 27 September to 8 October 2021")[2] == -1.0
+    assert answer_type_evidence(question, "Lead inspector: Ann Marlow, His Majesty's Inspector")[2] == 1.0
+
+
+def test_a_reports_paragraph_number_is_no_figure():
+    """A report's numbered paragraph ("34. Social workers ...") does not answer "how many" with its number."""
+    text = ("Help and protection\n34. Social workers in the front door team know the families they work with and "
+            "visit children promptly when schools raise concerns.\n35. Partnership work with the police is strong, and "
+            "managers check that 12 plans a week are followed through.")
+    page = Page({"format": "pdf", "page": 6, "doc_id": "inspection.pdf"}, text, 0, 1.0)
+    question = analyse_question("How many social workers are in the front door team?")
+    units = {unit.text.split()[0]: unit for unit in units_of(page)}
+    assert not has_shape(question, units["34."])
+    assert has_shape(question, units["35."])  # its figure is in the sentence, not the paragraph's number

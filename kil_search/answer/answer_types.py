@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from .question import Question
-from .words import capitalised, figures, has_date, has_number, stem_of, stems
+from .words import figures, has_date, has_number, names, stem_of, stems
 
 _WANTS_DATE = re.compile(r"\b(?:year|century|decade|date|month)\b", re.IGNORECASE)
 _WANTS_NUMBER = re.compile(r"\b(?:how many|how much|number of|percentage|proportion|amount)\b", re.IGNORECASE)
@@ -82,7 +82,7 @@ def _offers(question: Question, kind: str, wanted: str, text: str) -> bool:
     elif wanted == "number":
         found = bool(figures(text) - figures(question.text))
     elif wanted == "name":
-        found = bool(capitalised(text) - _given(question.text, tuple(question.words)))
+        found = bool(names(text) - _given(question.text, tuple(question.words)))
     else:
         found = any(stem_of(name.lower()) not in question.terms for name in _PLACE.findall(text))
     return found

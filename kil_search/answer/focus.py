@@ -18,7 +18,7 @@ from typing import Iterable
 
 from .candidates import Unit
 from .question import QUANTITY_NOUNS, Question
-from .words import capitalised, figures, has_date, stem_of
+from .words import figures, has_date, names, stem_of
 
 NEAR_FOCUS = 6  # how many words from the focus noun the answer asked for may stand
 QUALIFIER_WORDS = 3  # the words just before the focus noun that may qualify it ("annual turnover", "LM3 score")
@@ -80,7 +80,7 @@ def _offers(question: Question, text: str) -> bool:
         return bool(figures(text) - figures(question.text))
     if kind == "date":
         return has_date(text)
-    return bool(capitalised(text) - {stem_of(word.lower()) for word in _TOKEN.findall(question.text)})
+    return bool(names(text) - {stem_of(word.lower()) for word in _TOKEN.findall(question.text)})
 
 
 def _words(text: str) -> set[str]:

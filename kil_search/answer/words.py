@@ -21,6 +21,8 @@ _FIGURE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])|\b(?:two|three|four|
                      r"seventy|eighty|ninety|hundred|thousand|million|billion|dozen|dozens|hundreds|thousands|millions|"
                      r"half|third|quarter|twice|double|triple)\b", re.IGNORECASE)
 _YEAR_FIGURE = re.compile(r"^(?:1[89]|20)\d\d$")
+# "35. Partnership arrangements ...": a report's numbered paragraph; its number counts nothing.
+_PARAGRAPH_NUMBER = re.compile(r"(?m)^\s*\(?\d{1,3}[.)]\s+(?=[\"“‘(]?[A-Z])")
 _MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 
 
@@ -42,6 +44,16 @@ def capitalised(text: str) -> set[str]:
     return {stem_of(match.group(0).lower()) for match in _CAPITALISED.finditer(text)}
 
 
+# "Inspection dates: 27 September": a month or a day of the week is written with a capital but names no one.
+_CALENDAR = frozenset(stem_of(word) for word in """january february march april may june july august september october
+    november december monday tuesday wednesday thursday friday saturday sunday""".split())
+
+
+def names(text: str) -> set[str]:
+    """Return the stems of the names text writes (capitalised words other than at a sentence's start, not months or days)."""
+    return capitalised(text) - _CALENDAR
+
+
 def has_date(text: str) -> bool:
     """True when text names a year, a century or a month."""
     return bool(_YEAR.search(text) or _MONTH.search(text))
@@ -49,7 +61,7 @@ def has_date(text: str) -> bool:
 
 def has_number(text: str) -> bool:
     """True when text holds a figure or a number word."""
-    return bool(_NUMBER.search(text))
+    return bool(_NUMBER.search(_PARAGRAPH_NUMBER.sub("", text)))
 
 
 def figures(text: str) -> set[str]:
@@ -58,5 +70,6 @@ def figures(text: str) -> set[str]:
     A year such as "2019" dates a figure rather than being one: "How many joined in 2019?" is not
     answered by a sentence whose only number is 2019.
     """
+    text = _PARAGRAPH_NUMBER.sub("", text)
     found = {match.group(0).lower().replace(",", "") for match in _FIGURE.finditer(text)}
     return {figure for figure in found if not _YEAR_FIGURE.match(figure)}
