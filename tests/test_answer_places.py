@@ -63,6 +63,27 @@ def test_a_field_line_answers_only_a_question_about_its_label(question, fits):
     assert has_shape(analyse_question(question), unit) is fits
 
 
+@pytest.mark.parametrize("question, fits", [
+    ("Who was the lead inspector?", True),
+    ("Who led the inspection?", True),
+    ("What do inspectors say about caseloads?", False),
+    ("How do inspectors judge the front door?", False),
+])
+def test_a_field_line_answers_only_a_question_asking_for_its_kind_of_value(question, fits):
+    unit = Unit(None, "Lead inspector: Ann Marlow, His Majesty's Inspector", "row", "", "", (), 0)
+    assert has_shape(analyse_question(question), unit) is fits
+
+
+@pytest.mark.parametrize("question, fits", [
+    ("What did Ofsted find about the front door?", False),
+    ("What is Ofsted's telephone number?", True),
+    ("What is Ofsted's email address?", True),
+])
+def test_a_contact_block_answers_only_a_question_asking_how_to_reach_someone(question, fits):
+    unit = Unit(None, "Textphone 0161 618 8524 enquiries@ofsted.gov.uk www.gov.uk/ofsted", "row", "", "", (), 0)
+    assert has_shape(analyse_question(question), unit) is fits
+
+
 def test_a_sentence_with_a_colon_is_no_field():
     unit = Unit(None, "Our advice: talk to commissioners early, before the service is designed and long before a "
                       "tender is out.", "sentence", "", "", (), 0)
@@ -163,3 +184,19 @@ def test_a_reports_paragraph_number_is_no_figure():
     units = {unit.text.split()[0]: unit for unit in units_of(page)}
     assert not has_shape(question, units["34."])
     assert has_shape(question, units["35."])  # its figure is in the sentence, not the paragraph's number
+
+
+def test_a_reports_long_numbered_paragraph_is_read_sentence_by_sentence():
+    """An inspection report numbers its paragraphs; the card quotes the sentence that answers, not the whole paragraph,
+    while a numbered list of short points stays whole."""
+    text = ("Findings\n41. Senior leaders work closely with the district councils and with health partners across the "
+            "county. Caseloads are manageable, at around eighteen children for each social worker. Managers meet "
+            "their teams every week to review plans for children at risk and to agree the next steps.\n"
+            "42. Leaders know their services well and act quickly when practice falls short of what children need.")
+    page = Page({"format": "pdf", "page": 7, "doc_id": "inspection.pdf"}, text, 0, 1.0)
+    texts = [unit.text for unit in units_of(page)]
+    assert "Caseloads are manageable, at around eighteen children for each social worker." in texts
+    short = Page({"format": "pdf", "page": 3, "doc_id": "guide.pdf"},
+                 "Three steps\n1. Map the local organisations. Talk to them.\n2. Design the service with them.\n"
+                 "3. Keep the contract small.", 0, 1.0)
+    assert "1. Map the local organisations. Talk to them." in [unit.text for unit in units_of(short)]

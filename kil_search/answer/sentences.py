@@ -34,6 +34,7 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?:\[\d{1,3}\])?\s+(?=[\"“
 FULL_LINE_SHARE = 0.8  # a line this close to the longest line of its text was wrapped, not ended
 # A printed line ending like this stops mid-sentence, however short it is (a table cell wraps early).
 _OPEN_ENDING = re.compile(r"(?:,|\b(?:and|or))\s*$", re.IGNORECASE)
+PARAGRAPH_ITEM_WORDS = 40  # a numbered item longer than this is a report's numbered paragraph, read sentence by sentence
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ def split_units(text: str, hard_wrapped: bool = True, whole_items: bool = True) 
     """
     units: list[Unit] = []
     for index, (kind, block, number) in enumerate(_blocks(_clean_lines(text), hard_wrapped)):
-        sentences = split_sentences(block) if kind == SENTENCE or (kind == ITEM and not whole_items) else [block]
+        paragraph = kind == ITEM and number is not None and len(block.split()) > PARAGRAPH_ITEM_WORDS
+        sentences = split_sentences(block) if kind == SENTENCE or (kind == ITEM and (not whole_items or paragraph)) else [block]
         if kind == SENTENCE or len(sentences) > 1:
             units.extend(Unit(sentence, SENTENCE, index) for sentence in sentences)
         else:

@@ -6,7 +6,8 @@ figure the question does not give already, a question about money a sum of money
 date, "how long" a duration or a date, one asking for a telephone number or an email address one,
 one naming a nation ("Welsh councils") an answer in that nation, and "the six principles" never a
 list of four things; no question is answered by a contents line, nor by a form's field ("Dates of previous
-inspection: ...") unless the question names its label. Some candidates are of the exact
+inspection: ...") unless the question asks for a value (a date, a number, a name) and names its label, nor by
+a block of telephone numbers and addresses unless it asks how to reach someone. Some candidates are of the exact
 shape asked, and then only they compete: a list of six for "what are the six ...", a sentence saying
 what X is (or does) for "What is X?", one naming several councils for "which councils". Otherwise
 the candidates left compete, and the model's confidence is read over them alone; when none is left,
@@ -24,6 +25,7 @@ from typing import Callable
 import numpy as np
 
 from ..places import load_gazetteer
+from .answer_types import asked_kind
 from .candidates import Unit, is_list, is_row
 from .definitions import defines, subject_forms
 from .focus import names_focus
@@ -70,8 +72,12 @@ _FIELD_LINE = re.compile(r"^\s*(?P<label>[A-Z][^:.!?\n]{2,60}?):\s+(?P<value>[^:
 FIELD_LABEL_WORDS = 6
 FIELD_VALUE_WORDS = 12
 FIELD_SHARED_LETTERS = 5
+VALUE_KINDS = frozenset({"when", "how_long", "how_many", "how_much", "who", "which", "where"})
+_VALUE_NOUN = re.compile(r"\b(?:dates?|days?|months?|years?|names?|numbers?)\b", re.IGNORECASE)
 _PHONE_QUESTION = re.compile(r"\b(?:tele)?phone\s+number\b|\bnumber\s+(?:to|should\s+I)\s+(?:call|ring|phone)\b", re.IGNORECASE)
 _PHONE = re.compile(r"\+?\(?\d[\d ()-]{6,}\d")
+# "Textphone 0161 618 8524 enquiries@ofsted.gov.uk www.gov.uk/ofsted": a publisher's contact block.
+_CONTACT = re.compile(r"\+?\(?\d[\d ()-]{6,}\d|\S+@\S+|\b(?:https?:/+|www\.)\S+", re.IGNORECASE)
 _EMAIL_QUESTION = re.compile(r"\be-?mail\s+address\b|\bwhat\s+is\s+(?:the\s+|their\s+|its\s+)?e-?mail\b", re.IGNORECASE)
 
 
@@ -95,8 +101,10 @@ def requirements(question: Question) -> list[Callable[[Unit], bool]]:
     """Return the tests every candidate answer to the question must pass."""
     given = figures(question.text)
     asked = set(stems(question.text))
+    # A field's value answers a question asking for one: a date, a number, a name.
+    valued = asked_kind(question) in VALUE_KINDS or bool(_VALUE_NOUN.search(question.text))
     tests: list[Callable[[Unit], bool]] = [lambda unit: not _CONTENTS_ENTRY.search(unit.text),
-                                           lambda unit: _field_about(unit.text, asked)]
+                                           lambda unit: _field_about(unit.text, asked, valued)]
     if wants_figure(question):
         tests.append(lambda unit: bool(figures(unit.text) - given))
     if wants_money(question):
@@ -114,19 +122,27 @@ def requirements(question: Question) -> list[Callable[[Unit], bool]]:
         tests.append(lambda unit: bool(_PHONE.search(unit.text)))
     if _EMAIL_QUESTION.search(question.text):
         tests.append(lambda unit: "@" in unit.text)
+    else:
+        tests.append(lambda unit: not _mostly_contacts(unit.text) or bool(_PHONE_QUESTION.search(question.text)))
     if question.list_count:  # "the six principles" are never a list of four things
         tests.append(lambda unit: not is_list(unit) or list_length(unit) == question.list_count)
     return tests
 
 
-def _field_about(text: str, asked: set[str]) -> bool:
-    """False for a field's line ("Inspection dates: ...") whose label shares no word with the question (by their
-    first letters: "When did inspectors visit?" asks about the inspection)."""
+def _field_about(text: str, asked: set[str], valued: bool) -> bool:
+    """False for a field's line ("Inspection dates: ...") unless the question asks for a value (who, when, how many)
+    and shares a word with its label (by their first letters: "When did inspectors visit?" asks about the
+    inspection); "What do inspectors say about caseloads?" is not answered by "Lead inspector: ..."."""
     field = _FIELD_LINE.match(text)
     if not field or len(field.group("label").split()) > FIELD_LABEL_WORDS \
             or len(field.group("value").split()) > FIELD_VALUE_WORDS:
         return True
-    return bool(_openings(stems(field.group("label"))) & _openings(asked))
+    return valued and bool(_openings(stems(field.group("label"))) & _openings(asked))
+
+
+def _mostly_contacts(text: str) -> bool:
+    """True for a line that is half telephone numbers, email and web addresses or more: how to reach someone."""
+    return sum(len(found) for found in _CONTACT.findall(text)) * 2 >= len(text.strip()) > 0
 
 
 def _openings(words) -> set[str]:
