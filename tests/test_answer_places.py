@@ -116,6 +116,32 @@ def test_footnotes_at_the_foot_of_a_pdf_page_are_no_answer():
         "The committee recommends that the space agency publish a ten-year plan."]
 
 
+def test_footnotes_wrapped_onto_lines_of_their_own_are_no_answer():
+    """Notes whose sources wrap ("GOV.UK", "(https://...)") are still the page's notes, down to the last."""
+    text = ("The agency will publish its plan for launch sites in the spring, the department said in its reply.\n"
+            "1 Space Agency Annual Report 2024-2025 - GOV.UK - Section 11, Our performance\n"
+            "2 Revolutionary city-scanning satellite set to transform climate monitoring -\nGOV.UK\n"
+            "3 Pandemic Preparedness Strategy 2011, Department of Health, November 2011, para 3.1\n"
+            "(https://assets.example.gov.uk/media/5a7c4767/dh_131040.pdf; INQ000102974)")
+    page = Page({"format": "pdf", "page": 6, "doc_id": "reply.pdf"}, text, 0, 1.0)
+    assert [unit.text for unit in units_of(page)] == [
+        "The agency will publish its plan for launch sites in the spring, the department said in its reply."]
+
+
+def test_a_numbered_heading_near_the_foot_is_no_footnote():
+    text = ("Our approach\nWe meet each partner before a contract is written.\n"
+            "4 Next steps\nThe council will review the contract in 2026.")
+    page = Page({"format": "pdf", "page": 6, "doc_id": "guide.pdf"}, text, 0, 1.0)
+    assert "The council will review the contract in 2026." in [unit.text for unit in units_of(page)]
+
+
+def test_a_web_address_broken_by_the_print_is_still_an_address():
+    text = ("The findings are set out below.\nScheme details are at https://www.example.gov.uk/publications/infected-com "
+            "pensation-scheme-summary-august-2024/infected-blood-compe nsation-scheme-summary-august-2024")
+    page = Page({"format": "pdf", "page": 67, "doc_id": "response.pdf"}, text, 0, 1.0)
+    assert [unit.text for unit in units_of(page)] == ["The findings are set out below."]
+
+
 def test_a_page_ending_in_numbered_findings_keeps_them():
     text = "Findings\n53. Effective work has been done with partners.\n54. Leaders know their strengths well."
     page = Page({"format": "pdf", "page": 9, "doc_id": "inspection.pdf"}, text, 0, 1.0)

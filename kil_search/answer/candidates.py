@@ -28,7 +28,8 @@ FILTER_FIELDS = {"case_study": "case_study", "type": "doc_type", "theme": "theme
 _SECTION = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s+")  # a heading's number: "7. ", "3.1 "
 _WORDS = re.compile(r"[\w]+")
 # A footnote: its number, no full stop, then a source ("57 House of Commons Library, ...", "185 Q 710.", "12 See ...").
-_FOOTNOTE = re.compile(r"^\s*\d{1,3}\s+(?:[A-Z\"“‘(]|https?:|www\.)")
+_FOOTNOTE = re.compile(r"^\s*(\d{1,3})\s+(?:[A-Z\"“‘(]|https?:|www\.)")
+NOTE_WRAP_LINES = 2  # lines a footnote may wrap onto that do not open with its number
 _FIELD = re.compile(r"^\s*[A-Z][^:.!?\n]{2,60}?:\s+\S[^:\n]{0,100}$")  # a form's field: "Lead inspector: Nick Bennison"
 _LINK = re.compile(r"\b(?:https?:/+|www\.)\S+", re.IGNORECASE)
 _METADATA_LINE = re.compile(r"^\s*[A-Z][\w-]*(?: [\w-]+){0,1}:\s*[^,;:]+(?:[,;][^,;:]+){2,}$")  # "Places: A, B, C"
@@ -236,16 +237,43 @@ def units_of(page: Page) -> list[Unit]:
 
 
 def _footnotes_from(units) -> int:
-    """Return where the footnotes at the foot of a PDF page begin ("57 House of Commons Library, ...", "185 Q 710.")."""
+    """Return where the footnotes at the foot of a PDF page begin ("57 House of Commons Library, ...", "185 Q 710.").
+
+    A note may wrap onto a line of its own ("GOV.UK", "(https://...; INQ000102974)"), so a few such lines may
+    stand between notes, or below the last, when the notes' numbers run upwards to the foot of the page.
+    """
     start = len(units)
     while start > 0 and units[start - 1].kind != HEADING and _FOOTNOTE.match(units[start - 1].text):
         start -= 1
-    return start
+    numbers: list[int] = []
+    found, gap = len(units), 0
+    for index in range(len(units) - 1, -1, -1):
+        note = _FOOTNOTE.match(units[index].text)
+        if note and (not numbers or int(note.group(1)) < numbers[-1]):
+            numbers.append(int(note.group(1)))
+            found, gap = index, 0
+        elif note or gap >= NOTE_WRAP_LINES:
+            break
+        else:
+            gap += 1
+    return min(start, found) if len(numbers) >= 2 else start
 
 
 def _mostly_links(text: str) -> bool:
-    """True for a line that is half web addresses or more: a printed page's footer, a list of sources."""
-    linked = sum(len(link) for link in _LINK.findall(text))
+    """True for a line that is half web addresses or more: a printed page's footer, a list of sources.
+
+    A long address wrapped in print comes back broken by spaces ("infected-blood-com pensation-scheme-summary"):
+    its pieces count as address too (a piece with a slash, or with two hyphens or more, after an address).
+    """
+    linked = 0
+    in_link = False
+    for piece in text.split():
+        if _LINK.search(piece):
+            in_link = True
+        elif not (in_link and ("/" in piece or piece.count("-") >= 2)):
+            in_link = False
+            continue
+        linked += len(piece)
     return linked * 2 >= len(text.strip()) > 0
 
 
