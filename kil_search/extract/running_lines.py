@@ -8,6 +8,10 @@ from collections import Counter
 EDGE_LINES = 2  # how many lines at each end of a page may be a header or footer
 MIN_PAGES = 4
 MIN_SHARE = 0.5
+# A book prints its title over left-hand pages and each chapter's over right-hand ones: the title's line is on
+# fewer than half the pages (chapter openers and full-page tables have none), yet on far more than any chapter's.
+# Word for word, then: "Recommendation 7" opening a third of a response's pages is its numbered headings.
+MIN_SHARE_VERBATIM = 0.35
 _DIGITS = re.compile(r"\d+")
 _END_NUMBERS = re.compile(r"^(?:#[\s|.:-]*)+|(?:[\s|.:-]*#)+$")
 
@@ -18,10 +22,14 @@ def strip_running_lines(texts: list[str | None]) -> list[str | None]:
     if len(with_text) < MIN_PAGES:
         return texts
     counts: Counter[str] = Counter()
+    verbatim: Counter[str] = Counter()
     for text in with_text:
-        counts.update({_shape(line) for line in _edge_lines(text.split("\n"))})
+        edges = _edge_lines(text.split("\n"))
+        counts.update({_shape(line) for line in edges})
+        verbatim.update({_verbatim(line) for line in edges})
     threshold = max(3, MIN_SHARE * len(with_text))
     running = {shape for shape, count in counts.items() if count >= threshold and shape}
+    running |= {line for line, count in verbatim.items() if count >= max(3, MIN_SHARE_VERBATIM * len(with_text)) and line != "="}
     if not running:
         return texts
     return [_strip(text, running) if text else text for text in texts]
@@ -41,13 +49,23 @@ def _shape(line: str) -> str:
     return _END_NUMBERS.sub("", blanked) or blanked
 
 
+def _verbatim(line: str) -> str:
+    """Return a line as printed (case and spacing aside), marked apart from the shapes."""
+    return "=" + " ".join(line.lower().split())
+
+
+def _is_running(line: str, running: set[str]) -> bool:
+    """True when a line has a running line's shape, or is one word for word."""
+    return _shape(line) in running or _verbatim(line) in running
+
+
 def _strip(text: str, running: set[str]) -> str:
     """Remove running lines found at either end of one page."""
     lines = text.split("\n")
     start, end = 0, len(lines)
-    while start < min(EDGE_LINES, end) and _shape(lines[start]) in running:
+    while start < min(EDGE_LINES, end) and _is_running(lines[start], running):
         start += 1
-    while end > start and end > len(lines) - EDGE_LINES and _shape(lines[end - 1]) in running:
+    while end > start and end > len(lines) - EDGE_LINES and _is_running(lines[end - 1], running):
         end -= 1
     kept = "\n".join(lines[start:end])
     return kept if kept.strip() else text  # a page that is only "running" lines is content
