@@ -117,11 +117,13 @@ def test_footnotes_at_the_foot_of_a_pdf_page_are_no_answer():
 
 
 def test_footnotes_wrapped_onto_lines_of_their_own_are_no_answer():
-    """Notes whose sources wrap ("GOV.UK", "(https://...)") are still the page's notes, down to the last."""
+    """Notes whose sources wrap ("GOV.UK", "(https://...)") are still the page's notes, down to the last, and so is
+    the first note when it opens in lower case."""
     text = ("The agency will publish its plan for launch sites in the spring, the department said in its reply.\n"
-            "1 Space Agency Annual Report 2024-2025 - GOV.UK - Section 11, Our performance\n"
-            "2 Revolutionary city-scanning satellite set to transform climate monitoring -\nGOV.UK\n"
-            "3 Pandemic Preparedness Strategy 2011, Department of Health, November 2011, para 3.1\n"
+            "1 s14(1)(a) Inquiries Act 2005 RLIT0002407\n"
+            "2 Space Agency Annual Report 2024-2025 - GOV.UK - Section 11, Our performance\n"
+            "3 Revolutionary city-scanning satellite set to transform climate monitoring -\nGOV.UK\n"
+            "4 Pandemic Preparedness Strategy 2011, Department of Health, November 2011, para 3.1\n"
             "(https://assets.example.gov.uk/media/5a7c4767/dh_131040.pdf; INQ000102974)")
     page = Page({"format": "pdf", "page": 6, "doc_id": "reply.pdf"}, text, 0, 1.0)
     assert [unit.text for unit in units_of(page)] == [

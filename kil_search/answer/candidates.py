@@ -29,6 +29,7 @@ _SECTION = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s+")  # a heading's number: "7. "
 _WORDS = re.compile(r"[\w]+")
 # A footnote: its number, no full stop, then a source ("57 House of Commons Library, ...", "185 Q 710.", "12 See ...").
 _FOOTNOTE = re.compile(r"^\s*(\d{1,3})\s+(?:[A-Z\"“‘(]|https?:|www\.)")
+_NOTE_NUMBER = re.compile(r"^\s*(\d{1,3})\s+\S")
 NOTE_WRAP_LINES = 2  # lines a footnote may wrap onto that do not open with its number
 _FIELD = re.compile(r"^\s*[A-Z][^:.!?\n]{2,60}?:\s+\S[^:\n]{0,100}$")  # a form's field: "Lead inspector: Nick Bennison"
 _LINK = re.compile(r"\b(?:https?:/+|www\.)\S+", re.IGNORECASE)
@@ -249,6 +250,9 @@ def _footnotes_from(units) -> int:
     found, gap = len(units), 0
     for index in range(len(units) - 1, -1, -1):
         note = _FOOTNOTE.match(units[index].text)
+        loose = _NOTE_NUMBER.match(units[index].text) if numbers and not note else None
+        if loose and int(loose.group(1)) == numbers[-1] - 1:  # "243 s14(1)(a) Inquiries Act 2005" above note 244
+            note = loose
         if note and (not numbers or int(note.group(1)) < numbers[-1]):
             numbers.append(int(note.group(1)))
             found, gap = index, 0
