@@ -228,3 +228,14 @@ def test_a_reports_long_numbered_paragraph_is_read_sentence_by_sentence():
                  "Three steps\n1. Map the local organisations. Talk to them.\n2. Design the service with them.\n"
                  "3. Keep the contract small.", 0, 1.0)
     assert "1. Map the local organisations. Talk to them." in [unit.text for unit in units_of(short)]
+
+
+def test_an_inspection_reports_grade_table_answers_how_something_was_rated(inspection):
+    """The first page's table gives each judgement a grade, on its line or the next: a question about a rating gets the
+    row with its grade, and a question about something else never gets a bare row."""
+    overall = ask(inspection, "What was Wyre's overall effectiveness judgement?")
+    assert overall is not None and overall["text"] == "Overall effectiveness Good"
+    leavers = ask(inspection, "How were Wyre's care leavers rated?")
+    assert leavers is not None and leavers["text"] == "The experiences and progress of care leavers: Good"
+    improve = ask(inspection, "What should Wyre's council improve for care leavers?")
+    assert improve is None or "Good" not in improve["text"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
@@ -11,6 +12,7 @@ from .question import NUMBER_WORDS, Question, content_terms
 from .sentences import HEADING, ITEM, ROW, split_units
 
 LIST = "list"  # a line announcing a list ("...five priorities:") with the items that follow it
+LABEL = "label"  # a short line of a report's front matter ("Overall effectiveness Inadequate"): a table's row
 
 RETRIEVED_PASSAGES = 40
 MAX_PAGES = 8
@@ -21,6 +23,7 @@ PLACE_PAGES = 3
 ANNOUNCING_HITS = 3  # passages of a retrieved document searched for the page announcing the list asked for
 SHARED_LETTERS = 4  # "steps" and "step" name the same things
 FRONT_MATTER_PAGES = 2  # a PDF's pages where a title-like "Label: value" line is read as a form's field
+GRADE_WORDS = 4  # a grade in a report's opening table: "Good", "Requires improvement to be good"
 COVER_WORDS = 60  # a PDF's first page with fewer words than this is its cover
 # Facet filter name -> the passage field it reads (as kil_search.search.facets names them).
 FILTER_FIELDS = {"case_study": "case_study", "type": "doc_type", "theme": "themes", "place": "place_codes",
@@ -223,6 +226,8 @@ def units_of(page: Page) -> list[Unit]:
                 # A report's front matter: "Lead inspector: Nick Bennison" reads as a title line, yet answers who
                 # led the inspection (elsewhere such a line is most often a title: "Keep it Local: lessons from ...")
                 found.append(Unit(page, unit.text, ROW, "", "", tuple(reversed(headings[-4:-1])), index))
+            elif front_matter and (row := _graded_row(units, index)):
+                found.append(Unit(page, row, LABEL, "", "", tuple(reversed(headings[-4:-1])), index))
             continue
         if _METADATA_LINE.match(unit.text) or _mostly_links(unit.text):
             continue
@@ -235,6 +240,28 @@ def units_of(page: Page) -> list[Unit]:
         if items:
             found.append(Unit(page, "\n".join([unit.text, *items]), LIST, before, "", found[-1].headings, index))
     return found
+
+
+def _graded_row(units, index: int) -> str:
+    """Return a report's opening table row ("Overall effectiveness Inadequate", or "The experiences and progress of
+    care leavers" above "Good") with its grade, or "" when the line is not such a row.
+
+    A grade is a short line said more than once on the page (the same few grades recur down the table); the row's
+    label is the line before it, or the line itself ends with one.
+    """
+    grades = Counter(" ".join(unit.text.lower().split()) for unit in units
+                     if unit.kind == HEADING and len(unit.text.split()) <= GRADE_WORDS)
+    recurring = {grade for grade, count in grades.items() if count >= 2}
+    if not recurring or index == 0:
+        return ""  # the page's first line is its title
+    label = units[index].text
+    if " ".join(label.lower().split()) in recurring:
+        return ""  # a grade itself
+    following = units[index + 1] if index + 1 < len(units) else None
+    if following is not None and following.kind == HEADING and " ".join(following.text.lower().split()) in recurring:
+        return f"{label}: {following.text}"
+    lowered = " ".join(label.lower().split())
+    return label if any(lowered.endswith(" " + grade) for grade in recurring) else ""
 
 
 def _footnotes_from(units) -> int:
@@ -335,7 +362,7 @@ def _announced_count(heading: str) -> int | None:
 
 def is_row(unit: Unit) -> bool:
     """True for a table row."""
-    return unit.kind == ROW
+    return unit.kind in (ROW, LABEL)
 
 
 def is_list(unit: Unit) -> bool:

@@ -7,7 +7,8 @@ date, "how long" a duration or a date, one asking for a telephone number or an e
 one naming a nation ("Welsh councils") an answer in that nation, and "the six principles" never a
 list of four things; no question is answered by a contents line, nor by a form's field ("Dates of previous
 inspection: ...") unless the question asks for a value (a date, a number, a name) and names its label, nor by
-a block of telephone numbers and addresses unless it asks how to reach someone. Some candidates are of the exact
+a block of telephone numbers and addresses unless it asks how to reach someone, nor by a report's graded row
+("Overall effectiveness Inadequate") unless it asks how what the row names was rated. Some candidates are of the exact
 shape asked, and then only they compete: a list of six for "what are the six ...", a sentence saying
 what X is (or does) for "What is X?", one naming several councils for "which councils". Otherwise
 the candidates left compete, and the model's confidence is read over them alone; when none is left,
@@ -26,7 +27,7 @@ import numpy as np
 
 from ..places import load_gazetteer
 from .answer_types import asked_kind
-from .candidates import Unit, is_list, is_row
+from .candidates import LABEL, Unit, is_list, is_row
 from .definitions import defines, subject_forms
 from .focus import names_focus
 from .question import Question
@@ -72,6 +73,9 @@ _FIELD_LINE = re.compile(r"^\s*(?P<label>[A-Z][^:.!?\n]{2,60}?):\s+(?P<value>[^:
 FIELD_LABEL_WORDS = 6
 FIELD_VALUE_WORDS = 12
 FIELD_SHARED_LETTERS = 5
+# "How was ... rated?", "What grade did ... get?", "the overall effectiveness judgement": a graded row answers.
+_RATING_QUESTION = re.compile(r"\b(?:rate[sd]?|rating|ratings|grades?|graded|judge[sd]?|judgements?|judgments?|verdicts?|"
+                              r"scored?|scores)\b", re.IGNORECASE)
 VALUE_KINDS = frozenset({"when", "how_long", "how_many", "how_much", "who", "which", "where"})
 _VALUE_NOUN = re.compile(r"\b(?:dates?|days?|months?|years?|names?|numbers?)\b", re.IGNORECASE)
 _PHONE_QUESTION = re.compile(r"\b(?:tele)?phone\s+number\b|\bnumber\s+(?:to|should\s+I)\s+(?:call|ring|phone)\b", re.IGNORECASE)
@@ -104,7 +108,8 @@ def requirements(question: Question) -> list[Callable[[Unit], bool]]:
     # A field's value answers a question asking for one: a date, a number, a name.
     valued = asked_kind(question) in VALUE_KINDS or bool(_VALUE_NOUN.search(question.text))
     tests: list[Callable[[Unit], bool]] = [lambda unit: not _CONTENTS_ENTRY.search(unit.text),
-                                           lambda unit: _field_about(unit.text, asked, valued)]
+                                           lambda unit: _field_about(unit.text, asked, valued),
+                                           lambda unit: unit.kind != LABEL or _labels(unit, asked, question)]
     if wants_figure(question):
         tests.append(lambda unit: bool(figures(unit.text) - given))
     if wants_money(question):
@@ -138,6 +143,15 @@ def _field_about(text: str, asked: set[str], valued: bool) -> bool:
             or len(field.group("value").split()) > FIELD_VALUE_WORDS:
         return True
     return valued and bool(_openings(stems(field.group("label"))) & _openings(asked))
+
+
+def _labels(unit: Unit, asked: set[str], question: Question) -> bool:
+    """True when a question asks how something was rated and a report's graded row ("Overall effectiveness
+    Inadequate") names it: one of the row's words beyond the places the question names and the report's title."""
+    if not _RATING_QUESTION.search(question.text):
+        return False
+    known = set(stems(" ".join(question.names))) | set(stems(str(unit.page.fields.get("title", ""))))
+    return bool((set(stems(unit.text)) - known) & asked)
 
 
 def _mostly_contacts(text: str) -> bool:
