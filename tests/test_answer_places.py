@@ -239,3 +239,42 @@ def test_an_inspection_reports_grade_table_answers_how_something_was_rated(inspe
     assert leavers is not None and leavers["text"] == "The experiences and progress of care leavers: Good"
     improve = ask(inspection, "What should Wyre's council improve for care leavers?")
     assert improve is None or "Good" not in improve["text"]
+
+
+@pytest.fixture(scope="module")
+def older_report(tmp_path_factory):
+    """An older inspection report: a cover with its fields under a title wrapped over two lines, then pages that
+    discuss earlier inspections at length."""
+    root = tmp_path_factory.mktemp("older")
+    (root / "corpus").mkdir()
+    cover = ("Exton Metropolitan Borough Council children's services, a report\n"
+             "of the re-inspection of services for children in need of help and\n"
+             "protection, children looked after and care leavers in the borough\n"
+             "Inspection dates: 9 to 24 November 2017\nReport published: 19 January 2018\n"
+             "Children's services in Exton are good")
+    history = ("At the Ofsted inspection in 2012, all inspected services in Exton were judged to be inadequate. At the "
+               "last Ofsted inspection of Exton in 2015, help and protection were still inadequate. Since that "
+               "inspection Exton has rebuilt its front door, and inspectors found that social workers now visit "
+               "children promptly and plan well with families.")
+    body = ("Leaders in Exton know their services well. Caseloads are manageable and most social workers are "
+            "permanent, so children keep the same worker. Care leavers are helped to find homes, training and work.")
+    make_pdf(root / "corpus" / "exton-reinspection.pdf", [cover, history, body], title="Exton Metropolitan Borough Council")
+    return indexed_client(root / "corpus", root / "index")
+
+
+def test_a_covers_fields_answer_when_the_body_discusses_other_inspections(older_report):
+    """The cover says nothing in sentences, yet its fields date the inspection; pages about earlier inspections
+    share more of the question's words."""
+    when = ask(older_report, "When did Ofsted inspect Exton?")
+    assert when is not None and "9 to 24 November 2017" in when["text"]
+    published = ask(older_report, "When was the Exton report published?")
+    assert published is not None and "19 January 2018" in published["text"]
+
+
+def test_a_quotation_is_no_form_field():
+    """'The council's champion said: "..."' has a colon, but it is a quotation: it is not preferred as a field."""
+    from kil_search.answer.shapes import preferred
+    unit = Unit(None, 'The council\'s senior management champion said: "We used to commission fourteen services.',
+                "sentence", "", "", (), 0)
+    question = analyse_question("By how much did referrals to children's social care fall on the estates?")
+    assert not preferred(question, unit, [], 0)

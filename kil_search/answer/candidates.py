@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from ..search.query import passage_query
+from .answer_types import asked_kind
 from .question import NUMBER_WORDS, Question, content_terms
 from .sentences import HEADING, ITEM, ROW, split_units
 
@@ -20,6 +21,7 @@ PAGES_PER_DOCUMENT = 4
 PLACE_PASSAGES = 12  # passages naming a council the question names, searched for the documents about it
 PLACE_DOCUMENTS = 2  # of those documents, whose best pages are added to those retrieved
 PLACE_PAGES = 3
+FRONT_DOCUMENTS = 2  # reports whose first page a "when" or "who" question also reads
 ANNOUNCING_HITS = 3  # passages of a retrieved document searched for the page announcing the list asked for
 SHARED_LETTERS = 4  # "steps" and "step" name the same things
 FRONT_MATTER_PAGES = 2  # a PDF's pages where a title-like "Label: value" line is read as a form's field
@@ -94,7 +96,33 @@ def retrieve(service, question: Question, filters: Mapping[str, Iterable[str]] |
             text = "\n".join(part.get("text", "") for part in parts)
             pages.append(Page(parts[0], text, rank, score, more, _continued(service, parts[0], text),
                               announcing_line(service, parts[0], text)))
+    pages += _front_pages(service, question, pages, filters)
     return pages + _announcing_pages(service, question, pages, filters), hits
+
+
+def _front_pages(service, question: Question, pages: list[Page], filters: Mapping[str, Iterable[str]] | None) -> list[Page]:
+    """Return the first pages of the best PDF reports found, not retrieved themselves, for a question asking when or who.
+
+    A report's front matter holds its dates and authors ("Inspection dates: 9-24 November 2017", "Lead
+    inspector: ...") while the question's words are all over its body: "When did Ofsted inspect Doncaster?"
+    retrieves the pages that discuss earlier inspections, not the cover that dates this one.
+    """
+    if asked_kind(question) not in ("when", "who"):
+        return []
+    held = {(page.fields["doc_id"], int(page.fields.get("page", 0))) for page in pages}
+    found: list[Page] = []
+    best: dict[str, Page] = {}
+    for page in pages:
+        if page.fields.get("format") == "pdf":
+            best.setdefault(page.fields["doc_id"], page)
+    for doc_id, top in list(best.items())[:FRONT_DOCUMENTS]:
+        if (doc_id, 1) in held:
+            continue
+        parts = [part for part in service.page_passages(doc_id, 1) if passes(part, filters)]
+        if parts:
+            text = "\n".join(part.get("text", "") for part in parts)
+            found.append(Page(parts[0], text, len(pages) + len(found), top.score, True, (), ""))
+    return found
 
 
 def _hits_about_places_named(service, question: Question, parsed, hits: list[dict], filters) -> list[dict]:
@@ -205,7 +233,9 @@ def units_of(page: Page) -> list[Unit]:
     is_pdf = fields.get("format") == "pdf"
     units = split_units(page.text, is_pdf)
     if is_pdf and int(fields.get("page", 0)) == 1 and page.more_pages and _is_cover(page.text, units):
-        return []  # a cover page names the report; it answers nothing
+        # A cover names the report and answers nothing, but for its fields ("Inspection dates: 9-24 November 2017").
+        return [Unit(page, unit.text, ROW, "", "", (), index) for index, unit in enumerate(units)
+                if unit.kind in (HEADING, ROW) and _FIELD.match(unit.text) and not _METADATA_LINE.match(unit.text)]
     section = fields.get("section", "")
     found: list[Unit] = []
     headings: list[str] = [section] if section and section != "§" else []

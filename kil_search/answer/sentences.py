@@ -33,6 +33,8 @@ _ABBREVIATIONS = frozenset(
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?:\[\d{1,3}\])?\s+(?=[\"“‘(£$€]?[A-Z0-9])")  # an endnote mark may follow: ".[4] Next"
 FULL_LINE_SHARE = 0.8  # a line this close to the longest line of its text was wrapped, not ended
 # A printed line ending like this stops mid-sentence, however short it is (a table cell wraps early).
+# A form's field: a short capitalised label, a colon, its value ("Lead inspector: Nick Bennison").
+_FIELD_LINE = re.compile(r"^[A-Z][\w'’-]*(?: [\w'’-]+){0,3}: \S")
 _OPEN_ENDING = re.compile(r"(?:,|\b(?:and|or))\s*$", re.IGNORECASE)
 PARAGRAPH_ITEM_WORDS = 40  # a numbered item longer than this is a report's numbered paragraph, read sentence by sentence
 
@@ -144,6 +146,8 @@ def _continues(block: list, line: str, width: int, wrapped: bool) -> bool:
         return True
     if not wrapped or len(last_line) < FULL_LINE_SHARE * width or last_line.endswith(_TERMINAL):
         return False
+    if _FIELD_LINE.match(line) and len(line) < FULL_LINE_SHARE * width:
+        return False  # "Inspection dates: 9-24 November 2017" under a report's wrapped title starts a field
     return not _SECTION_NUMBER.match(line)
 
 

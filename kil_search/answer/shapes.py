@@ -10,7 +10,8 @@ inspection: ...") unless the question asks for a value (a date, a number, a name
 a block of telephone numbers and addresses unless it asks how to reach someone, nor by a report's graded row
 ("Overall effectiveness Inadequate") unless it asks how what the row names was rated. Some candidates are of the exact
 shape asked, and then only they compete: a list of six for "what are the six ...", a sentence saying
-what X is (or does) for "What is X?", one naming several councils for "which councils". Otherwise
+what X is (or does) for "What is X?", one naming several councils for "which councils", a form's field
+naming what is asked with the kind of value asked for ("Inspection dates: ..." for "when was the inspection"). Otherwise
 the candidates left compete, and the model's confidence is read over them alone; when none is left,
 there is no answer. A question naming a council ("waiting times in Nottinghamshire") is answered only from
 a page naming that council or a document whose title names it. There is no answer either when none of them holds the thing the question asks about with the
@@ -32,7 +33,7 @@ from .definitions import defines, subject_forms
 from .focus import names_focus
 from .question import Question
 from .sentences import HEADING
-from .words import figures, has_date, stems
+from .words import figures, has_date, names, stems
 
 _MONEY_QUESTION = re.compile(
     r"\b(?:cost|costs|costing|spend|spends|spent|spending|pay|pays|paid|give|gives|gave|given|worth|fund|funds|funded|"
@@ -72,6 +73,7 @@ _NATION_WORDS = {"Wales": r"\b(?:Wales|Welsh)\b", "Scotland": r"\b(?:Scotland|Sc
 _FIELD_LINE = re.compile(r"^\s*(?P<label>[A-Z][^:.!?\n]{2,60}?):\s+(?P<value>[^:\n]{1,100})$")
 FIELD_LABEL_WORDS = 6
 FIELD_VALUE_WORDS = 12
+PREFERRED_LABEL_WORDS = 4  # a field preferred over the sentences has a label this short ("Inspection dates")
 FIELD_SHARED_LETTERS = 5
 # "How was ... rated?", "What grade did ... get?", "the overall effectiveness judgement": a graded row answers.
 _RATING_QUESTION = re.compile(r"\b(?:rate[sd]?|rating|ratings|grades?|graded|judge[sd]?|judgements?|judgments?|verdicts?|"
@@ -160,8 +162,8 @@ def _mostly_contacts(text: str) -> bool:
 
 
 def _openings(words) -> set[str]:
-    """Return words cut to their first letters, so "inspection" and "inspectors" meet ("inspe")."""
-    return {word[:FIELD_SHARED_LETTERS] for word in words}
+    """Return words cut to their first letters, so "inspection" and "inspectors" meet ("inspe"); no scraps ("s" of "council's")."""
+    return {word[:FIELD_SHARED_LETTERS] for word in words if len(word) >= 3}
 
 
 def _in_nation(unit: Unit, nation: str) -> bool:
@@ -187,6 +189,26 @@ def preferred(question: Question, unit: Unit, forms: list, councils_wanted: int)
         return unit.kind != HEADING and not is_list(unit) and not is_row(unit) and defines(unit, forms)
     if councils_wanted:
         return unit.kind != HEADING and len(_councils(unit.text) - _councils(question.text)) >= councils_wanted
+    return _field_answers(question, unit)
+
+
+def _field_answers(question: Question, unit: Unit) -> bool:
+    """True for a form's field that the question names and whose value is the kind of answer it asks for
+    ("When was the inspection?" and "Inspection dates: 16 to 20 October 2023"; "Who led it?" and "Lead inspector: ...")."""
+    field = _FIELD_LINE.match(unit.text)
+    if not field or len(field.group("label").split()) > PREFERRED_LABEL_WORDS \
+            or len(field.group("value").split()) > FIELD_VALUE_WORDS:
+        return False
+    asked = set(stems(question.text))
+    if not _openings(stems(field.group("label"))) & _openings(asked):
+        return False
+    kind, value = asked_kind(question), field.group("value")
+    if kind == "when":
+        return has_date(value)
+    if kind == "who":
+        return bool(names(value) - asked)
+    if kind in ("how_many", "how_much"):
+        return bool(figures(value) - figures(question.text))
     return False
 
 
