@@ -8,7 +8,7 @@ import pytest
 from builders import make_html, make_pdf
 from conftest import indexed_client
 
-from kil_search.answer.candidates import Page, Unit, units_of
+from kil_search.answer.candidates import Page, Unit, is_list, units_of
 from kil_search.answer.question import analyse_question
 from kil_search.answer.shapes import has_shape
 
@@ -278,3 +278,12 @@ def test_a_quotation_is_no_form_field():
                 "sentence", "", "", (), 0)
     question = analyse_question("By how much did referrals to children's social care fall on the estates?")
     assert not preferred(question, unit, [], 0)
+
+
+def test_square_bullets_make_a_list():
+    """Ofsted's reports mark their points with '◼': the heading over them announces a list."""
+    text = ("What needs to improve?\n◼ Partnership arrangements, so that they lead to effective help.\n"
+            "◼ The response to risk by social workers.\n◼ The quality of supervision.")
+    page = Page({"format": "pdf", "page": 2, "doc_id": "inspection.pdf"}, text, 0, 1.0)
+    lists = [unit for unit in units_of(page) if is_list(unit)]
+    assert len(lists) == 1 and lists[0].text.count("\n") == 3

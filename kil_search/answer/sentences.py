@@ -17,7 +17,7 @@ ITEM = "item"
 HEADING = "heading"
 ROW = "row"
 
-_BULLET = re.compile(r"^\s*(?:[•●◦▪▫■□‣⁃∙·*–—-]|\(?[a-z]\))\s+")
+_BULLET = re.compile(r"^\s*(?:[•●◦○▪▫■□◼◻◾◽‣⁃∙·*–—➢➤►▶✓✔◆◇❖-]|\(?[a-z]\))\s+")
 _NUMBERED = re.compile(r"^\s*\(?(\d{1,2})[.)](?:\s+(?=\S)|(?=[A-Z]))")
 _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s+\S")
 _PAGE_FURNITURE = re.compile(
