@@ -287,3 +287,14 @@ def test_square_bullets_make_a_list():
     page = Page({"format": "pdf", "page": 2, "doc_id": "inspection.pdf"}, text, 0, 1.0)
     lists = [unit for unit in units_of(page) if is_list(unit)]
     assert len(lists) == 1 and lists[0].text.count("\n") == 3
+
+
+@pytest.mark.parametrize("text, fits", [
+    ("This letter summarises the focused visit to Walsall children's services on 18 and 19 November 2019.", False),
+    ("Inspection dates: 9 to 24 November 2017", False),
+    ("At 31 August 2016, 854 children were the subject of a child protection plan.", True),
+])
+def test_a_day_of_the_month_is_no_count(text, fits):
+    """"How many children ..." is not answered by a date's day; a count beside a date still answers it."""
+    question = analyse_question("How many children were on child protection plans in Walsall?")
+    assert has_shape(question, Unit(None, text, "sentence", "", "", (), 0)) is fits

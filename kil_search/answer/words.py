@@ -24,6 +24,10 @@ _YEAR_FIGURE = re.compile(r"^(?:1[89]|20)\d\d$")
 # "35. Partnership arrangements ...": a report's numbered paragraph; its number counts nothing.
 _PARAGRAPH_NUMBER = re.compile(r"(?m)^\s*\(?\d{1,3}[.)]\s+(?=[\"“‘(]?[A-Z])")
 _MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# "18 December 2019", "9 to 11 December", "9-24 November", "March 3rd": a day of the month counts nothing.
+_DAY_OF_MONTH = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+{_MONTHS}\b|"
+                           rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*\d)(?![,.]?\d)")
 
 
 @lru_cache(maxsize=65536)
@@ -70,6 +74,6 @@ def figures(text: str) -> set[str]:
     A year such as "2019" dates a figure rather than being one: "How many joined in 2019?" is not
     answered by a sentence whose only number is 2019.
     """
-    text = _PARAGRAPH_NUMBER.sub("", text)
+    text = _DAY_OF_MONTH.sub(" ", _PARAGRAPH_NUMBER.sub("", text))
     found = {match.group(0).lower().replace(",", "") for match in _FIGURE.finditer(text)}
     return {figure for figure in found if not _YEAR_FIGURE.match(figure)}
