@@ -298,3 +298,19 @@ def test_a_day_of_the_month_is_no_count(text, fits):
     """"How many children ..." is not answered by a date's day; a count beside a date still answers it."""
     question = analyse_question("How many children were on child protection plans in Walsall?")
     assert has_shape(question, Unit(None, text, "sentence", "", "", (), 0)) is fits
+
+
+def test_a_sentence_cut_by_the_page_break_is_answered_whole(tmp_path):
+    """The card quotes the whole sentence, not the half printed on the page that answers best."""
+    (tmp_path / "corpus").mkdir()
+    first = ("Hubs across the county were reviewed in the spring by the council and its partners. Most had kept their "
+             "users and their volunteers through a difficult year. After a long review of the evidence, the council "
+             "agreed to keep funding the Brockwell community hub in the market square for")
+    second = ("three more years, with a review in the second year. The hub will also take on the library's "
+              "reading groups and a weekly advice session run by volunteers.")
+    third = "Other hubs will be reviewed again next spring, when their leases end."
+    make_pdf(tmp_path / "corpus" / "hubs-review.pdf", [first, second, third], title="Review of community hubs")
+    client = indexed_client(tmp_path / "corpus", tmp_path / "index")
+    answer = ask(client, "For how many more years will the council fund the Brockwell community hub?")
+    assert answer is not None
+    assert "Brockwell community hub in the market square for three more years" in answer["text"]

@@ -10,7 +10,7 @@ from typing import Iterable, Mapping
 from ..search.query import passage_query
 from .answer_types import asked_kind
 from .question import NUMBER_WORDS, Question, content_terms
-from .sentences import HEADING, ITEM, ROW, split_units
+from .sentences import HEADING, ITEM, ROW, SENTENCE, TERMINAL, split_sentences, split_units
 
 LIST = "list"  # a line announcing a list ("...five priorities:") with the items that follow it
 LABEL = "label"  # a short line of a report's front matter ("Overall effectiveness Inadequate"): a table's row
@@ -26,7 +26,8 @@ ANNOUNCING_HITS = 3  # passages of a retrieved document searched for the page an
 SHARED_LETTERS = 4  # "steps" and "step" name the same things
 FRONT_MATTER_PAGES = 2  # a PDF's pages where a title-like "Label: value" line is read as a form's field
 GRADE_WORDS = 4  # a grade in a report's opening table: "Good", "Requires improvement to be good"
-COVER_WORDS = 60  # a PDF's first page with fewer words than this is its cover
+COVER_WORDS = 60
+UNFINISHED_WORDS = 6  # a sentence cut by a page break is longer than a caption or a table's line  # a PDF's first page with fewer words than this is its cover
 # Facet filter name -> the passage field it reads (as kil_search.search.facets names them).
 FILTER_FIELDS = {"case_study": "case_study", "type": "doc_type", "theme": "themes", "place": "place_codes",
                  "council_type": "council_types", "region": "regions", "year": "year"}
@@ -52,6 +53,7 @@ class Page:
     more_pages: bool = True  # the document has a page after this one (a one-page PDF has no cover)
     continued: tuple[str, ...] = ()  # the list items the next page opens with, when this page ends announcing a list
     announced: str = ""  # the line ending the previous page that announces the list this page opens with
+    carried: tuple[str, str] = ("", "")  # the previous page's unfinished last sentence; the end of this page's last one
 
 
 @dataclass
@@ -95,7 +97,7 @@ def retrieve(service, question: Question, filters: Mapping[str, Iterable[str]] |
             more = number != 1 or bool(service.page_passages(doc_id, 2))
             text = "\n".join(part.get("text", "") for part in parts)
             pages.append(Page(parts[0], text, rank, score, more, _continued(service, parts[0], text),
-                              announcing_line(service, parts[0], text)))
+                              announcing_line(service, parts[0], text), carried_over(service, parts[0], text)))
     pages += _front_pages(service, question, pages, filters)
     return pages + _announcing_pages(service, question, pages, filters), hits
 
@@ -201,6 +203,44 @@ def announcing_line(service, fields: dict, text: str) -> str:
     return previous[-1].text if previous and previous[-1].text.rstrip().endswith(":") else ""
 
 
+def carried_over(service, fields: dict, text: str) -> tuple[str, str]:
+    """Return the parts of the sentences a PDF page shares with its neighbours: the start of the one it opens with
+    (from the previous page) and the end of the one it stops in (from the next); "" where none is shared.
+
+    A sentence runs over the page break when the page's last sentence has no full stop and the next page opens
+    with a sentence ("...the lead government department" / "for pandemic preparedness and resilience in England.").
+    """
+    if fields.get("format") != "pdf":
+        return "", ""
+    units = split_units(text, True)
+    units = units[:_footnotes_from(units)]  # the page's body ends above its footnotes
+    if not units:
+        return "", ""
+    number = int(fields.get("page", 0))
+    before = after = ""
+    if units[0].kind == SENTENCE and number > 1:
+        previous = split_units(_page_text(service, fields["doc_id"], number - 1), True)
+        previous = previous[:_footnotes_from(previous)]
+        if previous and _unfinished(previous[-1]):
+            before = split_sentences(previous[-1].text)[-1]
+    if _unfinished(units[-1]):
+        following = split_units(_page_text(service, fields["doc_id"], number + 1), True)
+        if following and following[0].kind == SENTENCE:
+            after = split_sentences(following[0].text)[0]
+    return before, after
+
+
+def _unfinished(unit) -> bool:
+    """True for a sentence of several words that stops without its full stop (a page break cut it)."""
+    return unit.kind == SENTENCE and len(unit.text.split()) >= UNFINISHED_WORDS \
+        and not unit.text.rstrip().endswith((*TERMINAL, ":", ";"))
+
+
+def _page_text(service, doc_id: str, number: int) -> str:
+    """Return a PDF page's text (empty past its last page)."""
+    return "\n".join(part.get("text", "") for part in service.page_passages(doc_id, number))
+
+
 def _continued(service, fields: dict, text: str) -> tuple[str, ...]:
     """Return the items a PDF's next page opens with when this page's last unit announces a list ("five steps:")."""
     if fields.get("format") != "pdf":
@@ -263,13 +303,24 @@ def units_of(page: Page) -> list[Unit]:
             continue
         before = units[index - 1].text if index > 0 and units[index - 1].kind != HEADING else ""
         after = units[index + 1].text if index + 1 < len(units) and units[index + 1].kind != HEADING else ""
-        found.append(Unit(page, unit.text, unit.kind, before, after, tuple(reversed(headings[-3:])), index))
+        found.append(Unit(page, _whole(unit, index, notes_from, page.carried), unit.kind, before, after,
+                          tuple(reversed(headings[-3:])), index))
         items = _items_after(units, index) if unit.text.rstrip().endswith(":") else []
         if unit.text.rstrip().endswith(":") and not items and index == len(units) - 1:
             items = list(page.continued)  # the list goes on over the page
         if items:
             found.append(Unit(page, "\n".join([unit.text, *items]), LIST, before, "", found[-1].headings, index))
     return found
+
+
+def _whole(unit, index: int, body_end: int, carried: tuple[str, str]) -> str:
+    """Return a unit's text with the parts of its sentence printed on the pages before and after it."""
+    text = unit.text
+    if index == 0 and carried[0]:
+        text = f"{carried[0]} {text}"
+    if index == body_end - 1 and carried[1]:
+        text = f"{text} {carried[1]}"
+    return text
 
 
 def _graded_row(units, index: int) -> str:

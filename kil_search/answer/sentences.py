@@ -26,7 +26,7 @@ _PAGE_FURNITURE = re.compile(
 )
 _CONTENTS = re.compile(r"^\s*(?:table\s+of\s+)?contents\s*$", re.IGNORECASE)
 _ENDS_WITH_PAGE_NUMBER = re.compile(r"[^\W\d_].*\s\d{1,3}\s*$")
-_TERMINAL = (".", "!", "?", ".”", '."', "?”", '?"', ".)", ".’", "…")
+TERMINAL = (".", "!", "?", ".”", '."', "?”", '?"', ".)", ".’", "…")
 _ABBREVIATIONS = frozenset(
     "e.g i.e etc mr mrs ms dr st no nos vs cf approx cllr p pp fig figs vol ed eds inc ltd co para paras rev prof".split()
 )
@@ -144,7 +144,7 @@ def _continues(block: list, line: str, width: int, wrapped: bool) -> bool:
         return True
     if _OPEN_ENDING.search(last_line) and not _SECTION_NUMBER.match(line) and not _SECTION_NUMBER.match(block[1]):
         return True
-    if not wrapped or len(last_line) < FULL_LINE_SHARE * width or last_line.endswith(_TERMINAL):
+    if not wrapped or len(last_line) < FULL_LINE_SHARE * width or last_line.endswith(TERMINAL):
         return False
     if _FIELD_LINE.match(line) and len(line) < FULL_LINE_SHARE * width:
         return False  # "Inspection dates: 9-24 November 2017" under a report's wrapped title starts a field
@@ -154,7 +154,7 @@ def _continues(block: list, line: str, width: int, wrapped: bool) -> bool:
 def _settle_kind(blocks: list[list], index: int) -> str:
     """Decide whether a block is a sentence paragraph, a list item, a heading or a table row."""
     kind, text, number, _last = blocks[index]
-    if kind == ITEM and number is not None and not _in_numbered_run(blocks, index) and not text.endswith(_TERMINAL):
+    if kind == ITEM and number is not None and not _in_numbered_run(blocks, index) and not text.endswith(TERMINAL):
         kind = SENTENCE  # a lone numbered line such as "1. About this guide" is a chapter heading
     if kind == ITEM:
         return ITEM
