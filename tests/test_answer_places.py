@@ -314,3 +314,13 @@ def test_a_sentence_cut_by_the_page_break_is_answered_whole(tmp_path):
     answer = ask(client, "For how many more years will the council fund the Brockwell community hub?")
     assert answer is not None
     assert "Brockwell community hub in the market square for three more years" in answer["text"]
+
+
+@pytest.mark.parametrize("text, fits", [
+    ("Post Office Horizon IT Inquiry Report: Volume 1", False),
+    ("Report published: 19 January 2018", True),
+])
+def test_a_field_answers_when_only_with_a_date(text, fits):
+    """A title printed as 'Label: value' is no field for a 'when' question unless its value dates something."""
+    question = analyse_question("When was volume 1 of the inquiry report published?")
+    assert has_shape(question, Unit(None, text, "row", "", "", (), 0)) is fits

@@ -110,7 +110,7 @@ def requirements(question: Question) -> list[Callable[[Unit], bool]]:
     # A field's value answers a question asking for one: a date, a number, a name.
     valued = asked_kind(question) in VALUE_KINDS or bool(_VALUE_NOUN.search(question.text))
     tests: list[Callable[[Unit], bool]] = [lambda unit: not _CONTENTS_ENTRY.search(unit.text),
-                                           lambda unit: _field_about(unit.text, asked, valued),
+                                           lambda unit: _field_about(unit.text, asked, valued, question),
                                            lambda unit: unit.kind != LABEL or _labels(unit, asked, question)]
     if wants_figure(question):
         tests.append(lambda unit: bool(figures(unit.text) - given))
@@ -136,15 +136,17 @@ def requirements(question: Question) -> list[Callable[[Unit], bool]]:
     return tests
 
 
-def _field_about(text: str, asked: set[str], valued: bool) -> bool:
+def _field_about(text: str, asked: set[str], valued: bool, question: Question) -> bool:
     """False for a field's line ("Inspection dates: ...") unless the question asks for a value (who, when, how many)
-    and shares a word with its label (by their first letters: "When did inspectors visit?" asks about the
-    inspection); "What do inspectors say about caseloads?" is not answered by "Lead inspector: ..."."""
+    that the field gives and shares a word with its label (by their first letters: "When did inspectors visit?"
+    asks about the inspection); "What do inspectors say about caseloads?" is not answered by "Lead inspector: ...",
+    nor "When was volume 1 published?" by a title's "... Inquiry Report: Volume 1"."""
     field = _FIELD_LINE.match(text)
     if not field or len(field.group("label").split()) > FIELD_LABEL_WORDS \
             or len(field.group("value").split()) > FIELD_VALUE_WORDS:
         return True
-    return valued and bool(_openings(stems(field.group("label"))) & _openings(asked))
+    return valued and bool(_openings(stems(field.group("label"))) & _openings(asked)) \
+        and _value_fits(question, field.group("value"), asked) is not False
 
 
 def _labels(unit: Unit, asked: set[str], question: Question) -> bool:
@@ -202,14 +204,20 @@ def _field_answers(question: Question, unit: Unit) -> bool:
     asked = set(stems(question.text))
     if not _openings(stems(field.group("label"))) & _openings(asked):
         return False
-    kind, value = asked_kind(question), field.group("value")
+    return bool(_value_fits(question, field.group("value"), asked))
+
+
+def _value_fits(question: Question, value: str, asked: set[str]) -> bool | None:
+    """Say whether a field's value is the kind of answer asked for (a date for "when", a name for "who", a figure
+    for "how many"); None when the question asks for another kind."""
+    kind = asked_kind(question)
     if kind == "when":
         return has_date(value)
     if kind == "who":
         return bool(names(value) - asked)
     if kind in ("how_many", "how_much"):
         return bool(figures(value) - figures(question.text))
-    return False
+    return None
 
 
 def councils_wanted(question: Question) -> int:
