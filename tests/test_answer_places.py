@@ -324,3 +324,9 @@ def test_a_field_answers_when_only_with_a_date(text, fits):
     """A title printed as 'Label: value' is no field for a 'when' question unless its value dates something."""
     question = analyse_question("When was volume 1 of the inquiry report published?")
     assert has_shape(question, Unit(None, text, "row", "", "", (), 0)) is fits
+
+
+def test_a_postcode_is_no_answer_unless_an_address_is_asked():
+    unit = Unit(None, "DL1 5QT", "row", "", "", (), 0)
+    assert not has_shape(analyse_question("What did inspectors say about the local offer in Darlington?"), unit)
+    assert has_shape(analyse_question("What is the postcode of Darlington's SEND office?"), unit)

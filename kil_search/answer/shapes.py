@@ -83,7 +83,9 @@ _VALUE_NOUN = re.compile(r"\b(?:dates?|days?|months?|years?|names?|numbers?)\b",
 _PHONE_QUESTION = re.compile(r"\b(?:tele)?phone\s+number\b|\bnumber\s+(?:to|should\s+I)\s+(?:call|ring|phone)\b", re.IGNORECASE)
 _PHONE = re.compile(r"\+?\(?\d[\d ()-]{6,}\d")
 # "Textphone 0161 618 8524 enquiries@ofsted.gov.uk www.gov.uk/ofsted": a publisher's contact block.
-_CONTACT = re.compile(r"\+?\(?\d[\d ()-]{6,}\d|\S+@\S+|\b(?:https?:/+|www\.)\S+", re.IGNORECASE)
+_CONTACT = re.compile(r"\+?\(?\d[\d ()-]{6,}\d|\S+@\S+|(?i:\b(?:https?:/+|www\.)\S+)|"
+                      r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")  # ... or a postcode ("DL1 5QT")
+_ADDRESS_QUESTION = re.compile(r"\b(?:address|postcode|post\s+code|where\s+(?:is|are)\b.*\b(?:based|located|office))", re.IGNORECASE)
 _EMAIL_QUESTION = re.compile(r"\be-?mail\s+address\b|\bwhat\s+is\s+(?:the\s+|their\s+|its\s+)?e-?mail\b", re.IGNORECASE)
 
 
@@ -130,7 +132,8 @@ def requirements(question: Question) -> list[Callable[[Unit], bool]]:
     if _EMAIL_QUESTION.search(question.text):
         tests.append(lambda unit: "@" in unit.text)
     else:
-        tests.append(lambda unit: not _mostly_contacts(unit.text) or bool(_PHONE_QUESTION.search(question.text)))
+        tests.append(lambda unit: not _mostly_contacts(unit.text) or bool(_PHONE_QUESTION.search(question.text))
+                     or bool(_ADDRESS_QUESTION.search(question.text)))
     if question.list_count:  # "the six principles" are never a list of four things
         tests.append(lambda unit: not is_list(unit) or list_length(unit) == question.list_count)
     return tests
@@ -159,7 +162,7 @@ def _labels(unit: Unit, asked: set[str], question: Question) -> bool:
 
 
 def _mostly_contacts(text: str) -> bool:
-    """True for a line that is half telephone numbers, email and web addresses or more: how to reach someone."""
+    """True for a line that is half telephone numbers, email and web addresses and postcodes or more: how to reach someone."""
     return sum(len(found) for found in _CONTACT.findall(text)) * 2 >= len(text.strip()) > 0
 
 
