@@ -330,3 +330,20 @@ def test_a_postcode_is_no_answer_unless_an_address_is_asked():
     unit = Unit(None, "DL1 5QT", "row", "", "", (), 0)
     assert not has_shape(analyse_question("What did inspectors say about the local offer in Darlington?"), unit)
     assert has_shape(analyse_question("What is the postcode of Darlington's SEND office?"), unit)
+
+
+def test_a_reports_summary_list_answers_what_needs_to_improve(tmp_path):
+    """The report's second page lists what needs to improve; its later pages use "improve" more often."""
+    (tmp_path / "corpus").mkdir()
+    summary = ("Services for children in Exford have declined since the last inspection, and leaders have been slow to "
+               "act on what the focused visit found. Social workers change too often, and plans drift for many children.")
+    improve = ("What needs to improve?\n- The stability of the social work workforce.\n"
+               "- The timeliness of strategy meetings for children at risk.\n- The quality of supervision and case audits.")
+    later = [f"Leaders in Exford know what {topic} needs and want to improve it; improvement boards meet monthly to "
+             f"improve {topic} for children in Exford, and partners say their part needs to improve too."
+             for topic in ("early help", "fostering", "adoption", "care leavers' housing", "youth justice",
+                           "private fostering", "disabled children's services")]
+    make_pdf(tmp_path / "corpus" / "exford-inspection.pdf", [summary, improve, *later], title="Inspection of Exford")
+    client = indexed_client(tmp_path / "corpus", tmp_path / "index")
+    answer = ask(client, "What needs to improve in Exford?")
+    assert answer is not None and "timeliness of strategy meetings" in answer["text"]

@@ -103,27 +103,33 @@ def retrieve(service, question: Question, filters: Mapping[str, Iterable[str]] |
 
 
 def _front_pages(service, question: Question, pages: list[Page], filters: Mapping[str, Iterable[str]] | None) -> list[Page]:
-    """Return the first pages of the best PDF reports found, not retrieved themselves, for a question asking when or who.
+    """Return the front pages of the best PDF reports found, not retrieved themselves: the first page of the best two
+    for a question asking when or who, the first two pages of the best one for any other.
 
     A report's front matter holds its dates and authors ("Inspection dates: 9-24 November 2017", "Lead
-    inspector: ...") while the question's words are all over its body: "When did Ofsted inspect Doncaster?"
-    retrieves the pages that discuss earlier inspections, not the cover that dates this one.
+    inspector: ...") and its summary ("What needs to improve?" over a list), while the question's words are
+    all over its body: "When did Ofsted inspect Doncaster?" retrieves the pages that discuss earlier
+    inspections, not the cover that dates this one.
     """
-    if asked_kind(question) not in ("when", "who"):
-        return []
+    if asked_kind(question) in ("when", "who"):
+        documents, numbers = FRONT_DOCUMENTS, (1,)
+    else:
+        documents, numbers = 1, tuple(range(1, FRONT_MATTER_PAGES + 1))
     held = {(page.fields["doc_id"], int(page.fields.get("page", 0))) for page in pages}
     found: list[Page] = []
     best: dict[str, Page] = {}
     for page in pages:
         if page.fields.get("format") == "pdf":
             best.setdefault(page.fields["doc_id"], page)
-    for doc_id, top in list(best.items())[:FRONT_DOCUMENTS]:
-        if (doc_id, 1) in held:
-            continue
-        parts = [part for part in service.page_passages(doc_id, 1) if passes(part, filters)]
-        if parts:
-            text = "\n".join(part.get("text", "") for part in parts)
-            found.append(Page(parts[0], text, len(pages) + len(found), top.score, True, (), ""))
+    for doc_id, top in list(best.items())[:documents]:
+        for number in numbers:
+            if (doc_id, number) in held:
+                continue
+            parts = [part for part in service.page_passages(doc_id, number) if passes(part, filters)]
+            if parts:
+                text = "\n".join(part.get("text", "") for part in parts)
+                found.append(Page(parts[0], text, len(pages) + len(found), top.score, number != 1 or
+                                  bool(service.page_passages(doc_id, 2)), (), "", carried_over(service, parts[0], text)))
     return found
 
 
