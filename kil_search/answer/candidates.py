@@ -128,8 +128,9 @@ def _front_pages(service, question: Question, pages: list[Page], filters: Mappin
             parts = [part for part in service.page_passages(doc_id, number) if passes(part, filters)]
             if parts:
                 text = "\n".join(part.get("text", "") for part in parts)
-                found.append(Page(parts[0], text, len(pages) + len(found), top.score, number != 1 or
-                                  bool(service.page_passages(doc_id, 2)), (), "", carried_over(service, parts[0], text)))
+                found.append(Page(parts[0], text, len(pages) + len(found), top.score,
+                                  number != 1 or bool(service.page_passages(doc_id, 2)), _continued(service, parts[0], text),
+                                  announcing_line(service, parts[0], text), carried_over(service, parts[0], text)))
     return found
 
 
