@@ -347,3 +347,11 @@ def test_a_reports_summary_list_answers_what_needs_to_improve(tmp_path):
     client = indexed_client(tmp_path / "corpus", tmp_path / "index")
     answer = ask(client, "What needs to improve in Exford?")
     assert answer is not None and "timeliness of strategy meetings" in answer["text"]
+
+
+def test_a_number_in_a_name_is_no_count():
+    """"COVID-19" counts nothing: "how many foster carers" is not answered by a sentence whose only number is in it."""
+    question = analyse_question("How many foster carers does Newcastle have?")
+    unit = Unit(None, "There has been an increase in foster carers despite the challenges of the COVID-19 pandemic.",
+                "sentence", "", "", (), 0)
+    assert not has_shape(question, unit)
