@@ -355,3 +355,20 @@ def test_a_number_in_a_name_is_no_count():
     unit = Unit(None, "There has been an increase in foster carers despite the challenges of the COVID-19 pandemic.",
                 "sentence", "", "", (), 0)
     assert not has_shape(question, unit)
+
+
+def test_grades_printed_on_their_rows_lines_make_graded_rows():
+    """Some reports print each grade at the end of its row's line: the word ending several lines is the grade."""
+    text = ("Inspection of Exmoor children's services\nJudgement Grade\n"
+            "The impact of leaders on social work practice with children and families Good\n"
+            "The experiences and progress of children who need help and protection Good\n"
+            "The experiences and progress of children in care and care leavers Good\nOverall effectiveness Good\n"
+            "Since the last inspection in 2016, leaders have improved practice across most of the service, and children "
+            "are helped, protected and cared for to a good standard by social workers who know them well. Partners "
+            "share information quickly and the front door makes sound decisions on the same day. Care leavers are "
+            "helped to find homes and work, and most say that their personal advisers listen to them.")
+    page = Page({"format": "pdf", "page": 1, "doc_id": "exmoor.pdf", "title": "Exmoor"}, text, 0, 1.0)
+    rows = [unit.text for unit in units_of(page) if unit.kind == "label"]
+    assert "Overall effectiveness Good" in rows and len(rows) == 4
+    question = analyse_question("What overall effectiveness grade did Exmoor get?")
+    assert has_shape(question, next(unit for unit in units_of(page) if unit.text == "Overall effectiveness Good"))

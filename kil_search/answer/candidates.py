@@ -25,6 +25,7 @@ FRONT_DOCUMENTS = 2  # reports whose first page a "when" or "who" question also 
 ANNOUNCING_HITS = 3  # passages of a retrieved document searched for the page announcing the list asked for
 SHARED_LETTERS = 4  # "steps" and "step" name the same things
 FRONT_MATTER_PAGES = 2  # a PDF's pages where a title-like "Label: value" line is read as a form's field
+GRADED_ROWS = 3  # lines ending in the same word that make it a grade ("... and families Good")
 GRADE_WORDS = 4  # a grade in a report's opening table: "Good", "Requires improvement to be good"
 COVER_WORDS = 60
 UNFINISHED_WORDS = 6  # a sentence cut by a page break is longer than a caption or a table's line  # a PDF's first page with fewer words than this is its cover
@@ -334,12 +335,15 @@ def _graded_row(units, index: int) -> str:
     """Return a report's opening table row ("Overall effectiveness Inadequate", or "The experiences and progress of
     care leavers" above "Good") with its grade, or "" when the line is not such a row.
 
-    A grade is a short line said more than once on the page (the same few grades recur down the table); the row's
-    label is the line before it, or the line itself ends with one.
+    A grade is a short line said more than once on the page, or a word ending several of its lines (the same few
+    grades recur down the table); the row's label is the line before it, or the line itself ends with one.
     """
-    grades = Counter(" ".join(unit.text.lower().split()) for unit in units
-                     if unit.kind == HEADING and len(unit.text.split()) <= GRADE_WORDS)
+    headings = [" ".join(unit.text.lower().split()) for unit in units if unit.kind == HEADING]
+    grades = Counter(heading for heading in headings if len(heading.split()) <= GRADE_WORDS)
     recurring = {grade for grade, count in grades.items() if count >= 2}
+    # ... or the word ending several rows, when the grades share the rows' lines ("Overall effectiveness Good")
+    endings = Counter(heading.rsplit(None, 1)[-1] for heading in headings if len(heading.split()) > 1)
+    recurring |= {ending for ending, count in endings.items() if count >= GRADED_ROWS and ending.isalpha()}
     if not recurring or index == 0:
         return ""  # the page's first line is its title
     label = units[index].text
