@@ -372,3 +372,10 @@ def test_grades_printed_on_their_rows_lines_make_graded_rows():
     assert "Overall effectiveness Good" in rows and len(rows) == 4
     question = analyse_question("What overall effectiveness grade did Exmoor get?")
     assert has_shape(question, next(unit for unit in units_of(page) if unit.text == "Overall effectiveness Good"))
+
+
+def test_a_line_saying_nothing_beyond_the_question_is_no_answer():
+    """"Inquiry Module 1 Report" repeats the question's own words: it cannot be what the question asks for."""
+    question = analyse_question("What is recommendation 1 of the inquiry's module 1 report?")
+    assert not has_shape(question, Unit(None, "Inquiry Module 1 Report", "row", "", "", (), 0))
+    assert has_shape(question, Unit(None, "Recommendation 1: publish a pandemic strategy every three years.", "item", "", "", (), 0))

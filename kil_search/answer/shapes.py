@@ -114,6 +114,7 @@ def requirements(question: Question) -> list[Callable[[Unit], bool]]:
     tests: list[Callable[[Unit], bool]] = [lambda unit: not _CONTENTS_ENTRY.search(unit.text),
                                            lambda unit: _field_about(unit.text, asked, valued, question),
                                            lambda unit: unit.kind != LABEL or _labels(unit, asked, question)]
+    tests.append(lambda unit: bool(set(stems(unit.text)) - asked) or bool(figures(unit.text) - given))
     if wants_figure(question):
         tests.append(lambda unit: bool(figures(unit.text) - given))
     if wants_money(question):
@@ -148,7 +149,10 @@ def _field_about(text: str, asked: set[str], valued: bool, question: Question) -
     if not field or len(field.group("label").split()) > FIELD_LABEL_WORDS \
             or len(field.group("value").split()) > FIELD_VALUE_WORDS:
         return True
-    return valued and bool(_openings(stems(field.group("label"))) & _openings(asked)) \
+    label = set(stems(field.group("label"))) | figures(field.group("label"))
+    if label and label <= asked | figures(question.text):
+        return True  # the question names the whole label: "What is recommendation 1?" and "Recommendation 1: ..."
+    return valued and bool(_openings(label) & _openings(asked)) \
         and _value_fits(question, field.group("value"), asked) is not False
 
 
