@@ -379,3 +379,15 @@ def test_a_line_saying_nothing_beyond_the_question_is_no_answer():
     question = analyse_question("What is recommendation 1 of the inquiry's module 1 report?")
     assert not has_shape(question, Unit(None, "Inquiry Module 1 Report", "row", "", "", (), 0))
     assert has_shape(question, Unit(None, "Recommendation 1: publish a pandemic strategy every three years.", "item", "", "", (), 0))
+
+
+@pytest.mark.parametrize("question, text, fits", [
+    ("When is the next inspection due?", "Dates of previous inspection: 22 to 26 May 2017", False),
+    ("When is the next inspection due?", "Inspection dates: 20 to 24 March 2023", False),
+    ("When is the next review?", "Next review: March 2026", True),
+    ("When was the inspection?", "Dates of previous inspection: 22 to 26 May 2017", False),
+    ("When was the last inspection before this one?", "Dates of previous inspection: 22 to 26 May 2017", True),
+    ("When was the inspection?", "Inspection dates: 20 to 24 March 2023", True),
+])
+def test_a_fields_dates_answer_only_a_question_about_the_same_time(question, text, fits):
+    assert has_shape(analyse_question(question), Unit(None, text, "row", "", "", (), 0)) is fits

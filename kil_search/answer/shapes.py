@@ -73,6 +73,9 @@ _NATION_WORDS = {"Wales": r"\b(?:Wales|Welsh)\b", "Scotland": r"\b(?:Scotland|Sc
 _FIELD_LINE = re.compile(r"^\s*(?P<label>[A-Z][^:.!?\n]{2,60}?):\s+(?P<value>[^:\n]{1,100})$")
 FIELD_LABEL_WORDS = 6
 FIELD_VALUE_WORDS = 12
+# A question about what is to come, or a field about an earlier time: a form's dates answer neither unless both agree.
+_FUTURE = re.compile(r"\b(?:next|will|shall|upcoming|future|due)\b", re.IGNORECASE)
+_EARLIER = re.compile(r"\b(?:previous|previously|last|prior|earlier|before|former)\b", re.IGNORECASE)
 PREFERRED_LABEL_WORDS = 4  # a field preferred over the sentences has a label this short ("Inspection dates")
 FIELD_SHARED_LETTERS = 5
 # "How was ... rated?", "What grade did ... get?", "the overall effectiveness judgement": a graded row answers.
@@ -149,6 +152,10 @@ def _field_about(text: str, asked: set[str], valued: bool, question: Question) -
     if not field or len(field.group("label").split()) > FIELD_LABEL_WORDS \
             or len(field.group("value").split()) > FIELD_VALUE_WORDS:
         return True
+    label_text = field.group("label")
+    if bool(_FUTURE.search(question.text)) != bool(_FUTURE.search(label_text)) \
+            or bool(_EARLIER.search(question.text)) < bool(_EARLIER.search(label_text)):
+        return False  # "Dates of previous inspection: ..." says nothing of this inspection, nor of the next
     label = set(stems(field.group("label"))) | figures(field.group("label"))
     if label and label <= asked | figures(question.text):
         return True  # the question names the whole label: "What is recommendation 1?" and "Recommendation 1: ..."
