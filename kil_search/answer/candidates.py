@@ -292,6 +292,7 @@ def units_of(page: Page) -> list[Unit]:
         found.append(Unit(page, "\n".join([page.announced, *opening]), LIST, "", "", tuple(headings), 0))
     notes_from = _footnotes_from(units) if is_pdf else len(units)
     front_matter = is_pdf and int(fields.get("page", 0)) <= FRONT_MATTER_PAGES
+    grades = _grades(units) if front_matter else set()
     for index, unit in enumerate(units):
         if index >= notes_from:
             break  # the page's footnotes: sources, not answers
@@ -304,7 +305,7 @@ def units_of(page: Page) -> list[Unit]:
                 # A report's front matter: "Lead inspector: Nick Bennison" reads as a title line, yet answers who
                 # led the inspection (elsewhere such a line is most often a title: "Keep it Local: lessons from ...")
                 found.append(Unit(page, unit.text, ROW, "", "", tuple(reversed(headings[-4:-1])), index))
-            elif front_matter and (row := _graded_row(units, index)):
+            elif front_matter and (row := _graded_row(units, index, grades)):
                 found.append(Unit(page, row, LABEL, "", "", tuple(reversed(headings[-4:-1])), index))
             continue
         if _METADATA_LINE.match(unit.text) or _mostly_links(unit.text):
@@ -331,29 +332,35 @@ def _whole(unit, index: int, body_end: int, carried: tuple[str, str]) -> str:
     return text
 
 
-def _graded_row(units, index: int) -> str:
-    """Return a report's opening table row ("Overall effectiveness Inadequate", or "The experiences and progress of
-    care leavers" above "Good") with its grade, or "" when the line is not such a row.
-
-    A grade is a short line said more than once on the page, or a word ending several of its lines (the same few
-    grades recur down the table); the row's label is the line before it, or the line itself ends with one.
-    """
-    headings = [" ".join(unit.text.lower().split()) for unit in units if unit.kind == HEADING]
-    grades = Counter(heading for heading in headings if len(heading.split()) <= GRADE_WORDS)
-    recurring = {grade for grade, count in grades.items() if count >= 2}
-    # ... or the word ending several rows, when the grades share the rows' lines ("Overall effectiveness Good")
+def _grades(units) -> set[str]:
+    """Return the grades of a report's opening table, folded: short lines said more than once on the page, or a word
+    ending several of its lines (the same few grades recur down the table: "... and families Good")."""
+    headings = [_folded(unit.text) for unit in units if unit.kind == HEADING]
+    lines = Counter(heading for heading in headings if len(heading.split()) <= GRADE_WORDS)
     endings = Counter(heading.rsplit(None, 1)[-1] for heading in headings if len(heading.split()) > 1)
-    recurring |= {ending for ending, count in endings.items() if count >= GRADED_ROWS and ending.isalpha()}
-    if not recurring or index == 0:
+    return {line for line, count in lines.items() if count >= 2} | \
+        {ending for ending, count in endings.items() if count >= GRADED_ROWS and ending.isalpha()}
+
+
+def _graded_row(units, index: int, grades: set[str]) -> str:
+    """Return a report's opening table row ("Overall effectiveness Inadequate", or "The experiences and progress of
+    care leavers" above "Good") with its grade, or "" when the line is not such a row: the row's label is the line
+    before a grade, or the line itself ends with one."""
+    if not grades or index == 0:
         return ""  # the page's first line is its title
     label = units[index].text
-    if " ".join(label.lower().split()) in recurring:
+    lowered = _folded(label)
+    if lowered in grades:
         return ""  # a grade itself
     following = units[index + 1] if index + 1 < len(units) else None
-    if following is not None and following.kind == HEADING and " ".join(following.text.lower().split()) in recurring:
+    if following is not None and following.kind == HEADING and _folded(following.text) in grades:
         return f"{label}: {following.text}"
-    lowered = " ".join(label.lower().split())
-    return label if any(lowered.endswith(" " + grade) for grade in recurring) else ""
+    return label if any(lowered.endswith(" " + grade) for grade in grades) else ""
+
+
+def _folded(text: str) -> str:
+    """Return text in lower case with its spacing made single."""
+    return " ".join(text.lower().split())
 
 
 def _footnotes_from(units) -> int:

@@ -143,14 +143,21 @@ def requirements(question: Question) -> list[Callable[[Unit], bool]]:
     return tests
 
 
+def _field(text: str, label_words: int) -> re.Match | None:
+    """Return a form's field line ("Label: value") with a label of at most label_words words, or None."""
+    field = _FIELD_LINE.match(text)
+    if not field or len(field.group("label").split()) > label_words or len(field.group("value").split()) > FIELD_VALUE_WORDS:
+        return None
+    return field
+
+
 def _field_about(text: str, asked: set[str], valued: bool, question: Question) -> bool:
     """False for a field's line ("Inspection dates: ...") unless the question asks for a value (who, when, how many)
     that the field gives and shares a word with its label (by their first letters: "When did inspectors visit?"
     asks about the inspection); "What do inspectors say about caseloads?" is not answered by "Lead inspector: ...",
     nor "When was volume 1 published?" by a title's "... Inquiry Report: Volume 1"."""
-    field = _FIELD_LINE.match(text)
-    if not field or len(field.group("label").split()) > FIELD_LABEL_WORDS \
-            or len(field.group("value").split()) > FIELD_VALUE_WORDS:
+    field = _field(text, FIELD_LABEL_WORDS)
+    if not field:
         return True
     label_text = field.group("label")
     if bool(_FUTURE.search(question.text)) != bool(_FUTURE.search(label_text)) \
@@ -211,9 +218,8 @@ def preferred(question: Question, unit: Unit, forms: list, councils_wanted: int)
 def _field_answers(question: Question, unit: Unit) -> bool:
     """True for a form's field that the question names and whose value is the kind of answer it asks for
     ("When was the inspection?" and "Inspection dates: 16 to 20 October 2023"; "Who led it?" and "Lead inspector: ...")."""
-    field = _FIELD_LINE.match(unit.text)
-    if not field or len(field.group("label").split()) > PREFERRED_LABEL_WORDS \
-            or len(field.group("value").split()) > FIELD_VALUE_WORDS:
+    field = _field(unit.text, PREFERRED_LABEL_WORDS)
+    if not field:
         return False
     asked = set(stems(question.text))
     if not _openings(stems(field.group("label"))) & _openings(asked):
