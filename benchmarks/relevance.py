@@ -32,6 +32,7 @@ from _common import BENCH_DIR, OUT_DIR, REPO_ROOT, print_table, target, write_js
 
 from kil_search.config import Settings
 from kil_search.indexing import run_index
+from kil_search.search import meaning_rank
 from kil_search.search.service import SearchService
 
 TESTDATA = REPO_ROOT.parent / "shared" / "testdata"
@@ -50,7 +51,7 @@ OWN_BEFORE = {("answers-dev.toml", "questions.toml"): 29 / 30, ("blind-tuned.tom
 TARGETS = {"cranfield ndcg@10": 0.40, "cranfield recall@100": 0.75, "squad success@1": 0.80}
 # Code whose change makes the cached indexes stale (the search side is not among them).
 INDEXING_CODE = ("kil_search/index", "kil_search/extract", "kil_search/enrich", "kil_search/indexing.py",
-                 "kil_search/preparing.py", "kil_search/corpus.py", "kil_search/models.py")
+                 "kil_search/preparing.py", "kil_search/corpus.py", "kil_search/models.py", "kil_search/meaning.py")
 
 
 def held_out(query_id: str) -> bool:
@@ -273,7 +274,11 @@ def main() -> int:
                         help="dev: only the tuning half (use while tuning); all: every split and the targets")
     parser.add_argument("--skip-own", action="store_true", help="leave out our own question sets")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--meaning-weight", type=float, default=None,
+                        help="the weight of sentence meaning in the ranking (kil_search/search/meaning_rank.py); 0: words only")
     args = parser.parse_args()
+    if args.meaning_weight is not None:
+        meaning_rank.WEIGHT = args.meaning_weight
     figures: dict = {}
     results: list[dict] = []
 

@@ -30,6 +30,14 @@ def needs_shared(path: Path):
     return pytest.mark.skipif(not path.exists(), reason=shared_reason(path))
 LIBRARY_DIR = Path(__file__).resolve().parents[1] / "corpus"
 
+
+def pytest_configure(config):
+    """Share one sentence-vector cache among the suite's indexes (and the indexers and servers it starts), so the
+    sample corpus's sentences are encoded once per run rather than once per index built of it."""
+    if not os.environ.get("KIL_SEARCH_VECTOR_CACHE"):
+        import tempfile
+        os.environ["KIL_SEARCH_VECTOR_CACHE"] = tempfile.mkdtemp(prefix="kil-vectors-")
+
 CARE_PAGES = [
     "Introduction. This report looks at how councils commission services from local community organisations.",
     "Neighbourhood social care in Bradford. The council commissioned neighbourhood social care from a community "

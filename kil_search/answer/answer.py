@@ -10,6 +10,7 @@ from urllib.parse import quote
 import numpy as np
 
 from ..search.excerpts import find_matches, make_excerpt
+from ..search.meaning_rank import vector_of as meaning_vector
 from ..search.results import file_url, passage_url
 from .candidates import Page, Unit, retrieve, units_of
 from .card import Answer, AnswerResult, RelevantPassage
@@ -91,11 +92,12 @@ def candidate_rows(service, text: str, filters: Mapping[str, Iterable[str]] | No
     units, rows = [], []
     page_stems = [frozenset(stems(page.text)) for page in pages]
     found = retrieval_figures(weights, set().union(*page_stems), hits[0]["score"] if hits else 0.0)
+    sense = meaning_vector(text) if pages else None
     for page, on_page in zip(pages, page_stems):
         title = page.fields.get("title", "")
         for unit in units_of(page):
             units.append(unit)
-            rows.append(features(question, weights, unknown, unit, on_page, title, found))
+            rows.append(features(question, weights, unknown, unit, on_page, title, found, sense))
     return question, hits, units, matrix(rows, units, weights)
 
 

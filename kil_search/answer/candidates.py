@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from .. import meaning
 from ..search.query import passage_query
 from .answer_types import asked_kind
 from .question import NUMBER_WORDS, Question, content_terms
@@ -43,6 +44,9 @@ _LINK = re.compile(r"\b(?:https?:/+|www\.)\S+", re.IGNORECASE)
 _METADATA_LINE = re.compile(r"^\s*[A-Z][\w-]*(?: [\w-]+){0,1}:\s*[^,;:]+(?:[,;][^,;:]+){2,}$")  # "Places: A, B, C"
 
 
+_MEANING_WORD = re.compile(r"\w+")
+
+
 @dataclass
 class Page:
     """One retrieved page (or web page section) with its document's stored fields and retrieval figures."""
@@ -55,6 +59,7 @@ class Page:
     continued: tuple[str, ...] = ()  # the list items the next page opens with, when this page ends announcing a list
     announced: str = ""  # the line ending the previous page that announces the list this page opens with
     carried: tuple[str, str] = ("", "")  # the previous page's unfinished last sentence; the end of this page's last one
+    meanings: tuple = ()  # (a sentence's words, its vector) for the sentences its passages were encoded as (meaning.py)
 
 
 @dataclass
@@ -75,6 +80,8 @@ def retrieve(service, question: Question, filters: Mapping[str, Iterable[str]] |
     if not question.terms:
         return [], []
     parsed = passage_query(question.search_terms)
+    # Ranked by words alone: re-ranking the pages by meaning too (as a search does) was tried, and lost our own
+    # sets more than it won on SQuAD; meaning weighs in per sentence instead (features.py).
     hits = [hit for hit in service.top_passages(parsed, RETRIEVED_PASSAGES) if passes(hit, filters)]
     if not hits:
         return [], []
@@ -98,9 +105,24 @@ def retrieve(service, question: Question, filters: Mapping[str, Iterable[str]] |
             more = number != 1 or bool(service.page_passages(doc_id, 2))
             text = "\n".join(part.get("text", "") for part in parts)
             pages.append(Page(parts[0], text, rank, score, more, _continued(service, parts[0], text),
-                              announcing_line(service, parts[0], text), carried_over(service, parts[0], text)))
+                              announcing_line(service, parts[0], text), carried_over(service, parts[0], text),
+                              page_meanings(parts)))
     pages += _front_pages(service, question, pages, filters)
     return pages + _announcing_pages(service, question, pages, filters), hits
+
+
+def page_meanings(parts: list[dict]) -> tuple:
+    """Return (words, vector) for each sentence the page's passages were encoded as at indexing."""
+    out = []
+    for part in parts:
+        vectors = meaning.unpack(part.get("vectors"))
+        if not len(vectors):
+            continue
+        section, text = part.get("section") or "", part.get("text") or ""
+        pieces = meaning.units(f"{section}. {text}" if section else text)
+        if len(pieces) == len(vectors):
+            out.extend((frozenset(_MEANING_WORD.findall(piece.lower())), vector) for piece, vector in zip(pieces, vectors))
+    return tuple(out)
 
 
 def _front_pages(service, question: Question, pages: list[Page], filters: Mapping[str, Iterable[str]] | None) -> list[Page]:
@@ -131,7 +153,8 @@ def _front_pages(service, question: Question, pages: list[Page], filters: Mappin
                 text = "\n".join(part.get("text", "") for part in parts)
                 found.append(Page(parts[0], text, len(pages) + len(found), top.score,
                                   number != 1 or bool(service.page_passages(doc_id, 2)), _continued(service, parts[0], text),
-                                  announcing_line(service, parts[0], text), carried_over(service, parts[0], text)))
+                                  announcing_line(service, parts[0], text), carried_over(service, parts[0], text),
+                                  page_meanings(parts)))
     return found
 
 
@@ -189,7 +212,8 @@ def _announcing_pages(service, question: Question, pages: list[Page],
             continued = _continued(service, parts[0], text) if parts else ()
             units = split_units(text, True) if continued else []
             if units and _announces(units[-1].text, counts, noun):
-                found.append(Page(parts[0], text, len(pages) + len(found), 0.0, True, continued, ""))
+                found.append(Page(parts[0], text, len(pages) + len(found), 0.0, True, continued, "",
+                                  meanings=page_meanings(parts)))
     return found
 
 

@@ -66,6 +66,8 @@ FEATURES = (
     "spelled_near",  # the question's words the sentence lacks but holds one spelled much like them ("Normandy", "Normans")
     "reason",  # a why-question, and the sentence gives a reason ("because", "in order to", "due to"): 1, gives none: -1; else 0
     "defines",  # a "what is X?" question, and the sentence opens "X is a / the ...": 1; else 0
+    "meaning",  # the cosine of the question's vector and the sentence's (kil_search/meaning.py; 0 without the model)
+    "meaning_lead",  # its meaning less the best meaning of any candidate
 )
 SPELLED_ALIKE = 0.5  # Dice overlap of two words' letter 4-grams (ends marked) from which they count as one word
 
@@ -76,7 +78,7 @@ def question_weights(question: Question, rarity: dict[str, float]) -> dict[str, 
 
 
 def features(question: Question, weights: dict[str, float], unknown: float, unit: Unit, page_stems: frozenset[str],
-             title: str, found: Found) -> list[float]:
+             title: str, found: Found, sense: np.ndarray | None = None) -> list[float]:
     """Return the candidate's feature vector in FEATURES order."""
     total = sum(weights.values()) or 1.0
     own = stems(unit.text)
@@ -128,7 +130,22 @@ def features(question: Question, weights: dict[str, float], unknown: float, unit
         _spelled_near(weights, own_set, total),
         gives_reason(question, unit.text),
         defines(question, unit.text),
+        unit_meaning(unit, sense),
+        0.0,  # meaning lead: filled by matrix()
     ]
+
+
+def unit_meaning(unit: Unit, sense: np.ndarray | None) -> float:
+    """Return the cosine of the question's vector (sense) and the vector of the encoded sentence that holds most of
+    the unit's words (the answer's units and the encoder's sentences are cut alike, but not always the same)."""
+    if sense is None or not unit.page.meanings:
+        return 0.0
+    words = set(_WORD.findall(unit.text.lower()))
+    if not words:
+        return 0.0
+    best, vector = max(((len(words & held) / len(words | held), vector) for held, vector in unit.page.meanings),
+                       key=lambda pair: pair[0])
+    return float(vector @ sense) if best > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -171,6 +188,8 @@ def matrix(rows: list[list[float]], units: list[Unit] | None = None, weights: di
     array[:, column("bm25_lead")] = array[:, column("bm25")] - array[:, column("bm25")].max()
     context = array[:, column("context_lead")]
     array[:, column("context_lead")] = context - context.max()
+    sense = array[:, column("meaning")]
+    array[:, column("meaning_lead")] = sense - sense.max()
     return array
 
 

@@ -28,6 +28,7 @@ from .glossary import Glossary, load_glossary
 from .postings import GenerationArrays, StaleArrays
 from .grouping import SORTS, find_documents, page_of_ranking
 from .matching import Evaluator
+from .meaning_rank import QueryVectors, StoredVectors, blend, wanted as meaning_wanted
 from .prepare import PreparedQuery, prepare
 from .proximity import FIELD as PROXIMITY_FIELD, MAX_PAIRS, query_words
 from .related import related_documents
@@ -119,6 +120,8 @@ class SearchService:
         self._prepared = GenerationCache(MAX_CACHED_QUERIES)
         self._corrections = GenerationCache(MAX_CACHED_CORRECTIONS)
         self._vocabularies = GenerationCache(1)  # one Vocabulary per generation, shared by threads
+        self._query_vectors = QueryVectors()
+        self._stored_vectors = StoredVectors()
 
     def close(self) -> None:
         """Close every searcher this service opened (the index files they hold)."""
@@ -230,11 +233,12 @@ class SearchService:
         sort = sort if sort in SORTS else "relevance"
         searcher, table = self.searcher(), self.facet_table()
         query = self._prepare(searcher, text, filters, exact)
-        hits, total, matched, complete = self._find(searcher, table, query, page, per_page, sort)
+        sense = text if meaning_wanted(text, exact) else None
+        hits, total, matched, complete = self._find(searcher, table, query, page, per_page, sort, sense)
         any_word = total > 0 and not complete  # a long query found passages with most, not all, of its words
         if total == 0 and not query.parsed.is_empty and len(query.parsed.highlight_terms) > 1:
             query = self._prepare(searcher, text, filters, exact, any_word=True)
-            hits, total, matched, _complete = self._find(searcher, table, query, page, per_page, sort)
+            hits, total, matched, _complete = self._find(searcher, table, query, page, per_page, sort, sense)
             any_word = total > 0
         facets = []
         if query.runnable:
@@ -269,7 +273,8 @@ class SearchService:
         return self._prepared.get(self._local.index, searcher.reader().generation(), key,
                                   lambda: prepare(searcher, text, filters, self.glossary, self.gazetteer, exact, any_word))
 
-    def _rank(self, searcher, table: FacetTable, query: PreparedQuery) -> tuple[Ranking, np.ndarray, bool] | None:
+    def _rank(self, searcher, table: FacetTable, query: PreparedQuery,
+              sense: str | None = None) -> tuple[Ranking, np.ndarray, bool] | None:
         """Score the query over postings arrays: the ranking within filters, every match (for facets), and
         whether some passage holds every word (a long query needs only most of them).
 
@@ -292,7 +297,18 @@ class SearchService:
             return None
         passing = passing_passages(table, query.filters, self.gazetteer)[ids]
         complete = not clauses or bool((held[passing] >= clauses).any())  # among the passages shown
-        return rank_matches(arrays, ids[passing], scores[passing]), ids, complete
+        shown, shown_scores = ids[passing], scores[passing]
+        if sense is not None:
+            shown_scores = self._by_meaning(searcher, sense, shown, shown_scores)
+        return rank_matches(arrays, shown, shown_scores), ids, complete
+
+    def _by_meaning(self, searcher, text: str, ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Return the scores of the passages ids re-ranked by how close their sentences come to text's meaning."""
+        vector = self._query_vectors.get(text)
+        if vector is None or not len(ids):
+            return scores
+        key = (id(self._local.index), searcher.reader().generation())
+        return blend(scores, ids, vector, lambda docnums: self._stored_vectors.of(searcher, key, docnums))
 
     def facet_table(self) -> FacetTable:
         """Return the facet columns of this thread's index generation, read once and shared by threads."""
@@ -352,12 +368,12 @@ class SearchService:
             caches = self._local.caches = (searcher, {})
         return caches[1].setdefault(name, empty())
 
-    def _find(self, searcher, table, query: PreparedQuery, page, per_page, sort):
+    def _find(self, searcher, table, query: PreparedQuery, page, per_page, sort, sense: str | None = None):
         """Run a prepared query: one page of documents, the total, every matching passage (None: not known) and
         whether every word was found together."""
         if not query.runnable:
             return [], 0, None, True
-        ranked = self._rank(searcher, table, query)
+        ranked = self._rank(searcher, table, query, sense)
         if ranked is not None:
             hits, total = page_of_ranking(searcher, ranked[0], query.highlight_terms, page, per_page, sort,
                                           self.passages_per_result, self._place_name, query.highlight_phrases)
@@ -423,17 +439,18 @@ class SearchService:
         return council.name if council else code
 
     def top_passages(self, parsed, limit: int = 20, doc_id: str | None = None, one_per_document: bool = False,
-                     filters: Mapping[str, Iterable[str]] | None = None) -> list[dict]:
+                     filters: Mapping[str, Iterable[str]] | None = None, sense: str | None = None) -> list[dict]:
         """Return the best passages for a parsed query: stored fields plus "score", best first.
 
         doc_id keeps to one document; one_per_document keeps each document's best passage only; filters (the
-        search's facets: {"place": ["KIR"]}) keep the passages passing them.
+        search's facets: {"place": ["KIR"]}) keep the passages passing them. sense (a question) orders the
+        best word matches by how close they come to its meaning; each keeps its word score.
         """
         if parsed.is_empty:
             return []
         searcher = self.searcher()
         cleaned = clean_filters(filters or {})
-        best = self._best_passages(searcher, parsed.query, limit, doc_id, one_per_document, cleaned)
+        best = self._best_passages(searcher, parsed.query, limit, doc_id, one_per_document, cleaned, sense)
         if best is not None:
             return [{**searcher.stored_fields(docnum), "score": score} for docnum, score in best]
         only = [Term("doc_id", doc_id)] if doc_id is not None else []
@@ -443,7 +460,8 @@ class SearchService:
         hits = searcher.search(parsed.query, limit=limit, filter=And(only) if only else None, **collapse)
         return [{**hit.fields(), "score": hit.score} for hit in hits]
 
-    def _best_passages(self, searcher, query, limit: int, doc_id: str | None, one_per_document: bool, filters=None):
+    def _best_passages(self, searcher, query, limit: int, doc_id: str | None, one_per_document: bool, filters=None,
+                       sense: str | None = None):
         """Return (docnum, score) of the best passages, scored over the arrays; None to let Whoosh do it."""
         arrays = self.arrays(searcher)
         if arrays.source is not self._local.index or arrays.generation != searcher.reader().generation():
@@ -463,7 +481,8 @@ class SearchService:
         if doc_id is not None:
             keep = docs == (arrays.ordinal(doc_id) if arrays.ordinal(doc_id) is not None else -2)
             ids, scores, docs = ids[keep], scores[keep], docs[keep]
-        order = np.lexsort((ids, -scores))  # as Whoosh ranks hits: best score, then lowest docnum
+        ranking = scores if sense is None else self._by_meaning(searcher, sense, ids, scores)
+        order = np.lexsort((ids, -ranking))  # as Whoosh ranks hits: best score, then lowest docnum
         if one_per_document:
             _, first = np.unique(docs[order], return_index=True)
             order = order[np.sort(first)]
