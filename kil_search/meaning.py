@@ -69,17 +69,21 @@ def model_folder() -> Path | None:
 def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
     """Return the tensors of a .safetensors file (an 8-byte header length, a JSON header, raw little-endian data)."""
     kinds = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
+    tensors = {}
     with open(path, "rb") as handle:
         (length,) = struct.unpack("<Q", handle.read(8))
         header = json.loads(handle.read(length))
-        data = handle.read()
-    tensors = {}
-    for name, entry in header.items():
-        if name == "__metadata__" or entry["dtype"] not in kinds:
-            continue
-        start, end = entry["data_offsets"]
-        # copied: a view into the file's bytes may be misaligned, and numpy then multiplies without BLAS
-        tensors[name] = np.frombuffer(data[start:end], dtype=kinds[entry["dtype"]]).reshape(entry["shape"]).copy()
+        base = 8 + length
+        for name, entry in header.items():
+            if name == "__metadata__" or entry["dtype"] not in kinds:
+                continue
+            start, end = entry["data_offsets"]
+            handle.seek(base + start)
+            # read tensor by tensor into its own (aligned) array: a view into one buffer of the whole file may
+            # be misaligned, and numpy then multiplies without BLAS; nor is the file held twice
+            array = np.empty(entry["shape"], dtype=kinds[entry["dtype"]])
+            handle.readinto(memoryview(array).cast("B"))
+            tensors[name] = array
     return tensors
 
 
@@ -116,7 +120,7 @@ class Encoder:
         prefix = "" if "embeddings.word_embeddings.weight" in tensors else "bert."
 
         def take(name: str, transpose: bool = False) -> np.ndarray:
-            value = tensors[prefix + name].astype(np.float32)
+            value = tensors.pop(prefix + name).astype(np.float32, copy=False)  # popped: held once, not twice
             return np.ascontiguousarray(value.T) if transpose else value
 
         self.words = take("embeddings.word_embeddings.weight")
@@ -142,7 +146,7 @@ class Encoder:
         self.scale = 1.0 / math.sqrt(self.size // self.heads)
         self.fingerprint = hashlib.sha1((MODEL_NAME + (folder / "config.json").read_text()).encode()).hexdigest()[:12]
 
-    def encode(self, texts: list[str], batch: int = 64) -> np.ndarray:
+    def encode(self, texts: list[str], batch: int = 16) -> np.ndarray:  # 16: as fast as 64, a third of the memory
         """Return one unit vector (float32, DIMENSIONS wide) per text."""
         out = np.zeros((len(texts), self.size), np.float32)
         if not texts:

@@ -7,6 +7,8 @@ import os
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
+
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 
@@ -151,7 +153,10 @@ class IndexWriter:
         # over the pages it lists (its words score at CONTENTS_PAGE_BOOST).
         pieces = [meaning.units(f"{passage.section}. {passage.text}" if passage.section else passage.text)
                   if passage.boost >= 1.0 else [] for passage in passages]
-        flat = self._vectors.vectors(self._encoder, [unit for units in pieces for unit in units])
+        every = [unit for units in pieces for unit in units]
+        # a few hundred sentences at a time: a 5,000-page file's sentences at once held hundreds of MB
+        flat = np.concatenate([self._vectors.vectors(self._encoder, every[start:start + 256])
+                               for start in range(0, len(every), 256)] or [np.zeros((0, meaning.DIMENSIONS), np.float32)])
         out, start = [], 0
         for units in pieces:
             out.append(meaning.pack(flat[start:start + len(units)]))
