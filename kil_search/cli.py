@@ -38,16 +38,27 @@ def main(verbose: bool) -> None:
 @click.option("--rebuild", is_flag=True, help="Build a fresh index beside the live one and swap it in.")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Parallel extraction workers (default: number of CPUs).")
 @click.option("--timeout", type=click.FloatRange(1, 3600), help="Seconds before one file's extraction is abandoned (default 60).")
-def index_command(corpus, index, rebuild, jobs, timeout) -> None:
-    """Index new and changed files of the corpus; remove deleted ones."""
+@click.option("--no-meaning", is_flag=True,
+              help="Stop once the words are searchable: leave encoding sentences for ranking by meaning to the next run.")
+@click.option("--meaning-only", is_flag=True,
+              help="Only encode the sentences not yet encoded (what `serve` runs beside a server); index nothing.")
+def index_command(corpus, index, rebuild, jobs, timeout, no_meaning=False, meaning_only=False) -> None:
+    """Index new and changed files of the corpus; remove deleted ones; then encode new sentences' meaning."""
     from .indexing import run_index
     from .progress import IndexProgress
 
     settings = _settings(corpus, index, extract_timeout=timeout)
+    if meaning_only:
+        from .index.meaning_stage import encode_index
+
+        with IndexProgress() as progress:
+            record = encode_index(settings.index_dir, progress)
+        click.echo(f"Meaning: {record.get('state')}; {record.get('encoded', 0)} sentences encoded.")
+        return
     click.echo(f"Indexing {settings.corpus_dir} into {settings.index_dir}", err=True)
     with IndexProgress() as progress:
         try:
-            summary = run_index(settings, rebuild=rebuild, jobs=jobs, progress=progress)
+            summary = run_index(settings, rebuild=rebuild, jobs=jobs, progress=progress, meaning=not no_meaning)
         except KilSearchError as error:
             raise click.ClickException(str(error)) from None
     click.echo(format_summary(summary))
@@ -67,6 +78,12 @@ def format_summary(summary) -> str:
     if summary.removed:
         lines.append("Removed:")
         lines.extend(f"  {doc_id}" for doc_id in summary.removed)
+    stage = summary.meaning or {}
+    if stage.get("state") == "finished":
+        lines.append(f"Meaning: {stage.get('encoded', 0)} new sentences encoded in {stage.get('seconds', 0):.1f} s "
+                     f"({stage.get('sentences', 0)} in the index).")
+    elif stage.get("state") == "off":
+        lines.append("Meaning: off (the sentence model is not installed, or KIL_SEARCH_NO_MEANING is set): words alone rank.")
     return "\n".join(lines)
 
 
@@ -204,9 +221,34 @@ def serve_command(corpus, index, host, port, workers, threads) -> None:
     if current_generation(settings.index_dir) is None:
         click.echo("No index yet: building it first.", err=True)
         ctx = click.get_current_context()
-        ctx.invoke(index_command, corpus=str(settings.corpus_dir), index=str(settings.index_dir), rebuild=False, jobs=None, timeout=None)
+        # Words first, so the service is up in seconds; the sentences' meaning is encoded by a background run.
+        ctx.invoke(index_command, corpus=str(settings.corpus_dir), index=str(settings.index_dir), rebuild=False, jobs=None,
+                   timeout=None, no_meaning=True)
+    _encode_meaning_beside(settings)
     click.echo(f"Serving {settings.corpus_dir} on http://{host}:{port} ({workers} workers × {threads} threads)", err=True)
     serve(settings, host=host, port=port, workers=workers, threads=threads)
+
+
+def _encode_meaning_beside(settings) -> None:
+    """Run the indexer's meaning stage in a child process while the server starts (index/meaning_stage.py).
+
+    A child of this process, in its process group: stopping the server (Ctrl-C, or a signal to the group)
+    stops it too, keeping what it encoded. Its output goes to reindex.log in the index folder.
+    """
+    import subprocess
+    import threading
+
+    from . import meaning
+    from .background import LOG_FILE
+    from .index.meaning_stage import read_meaning_status
+
+    if meaning.fingerprint() is None or read_meaning_status(settings.index_dir).get("state") in ("finished", "running"):
+        return  # nothing left to encode (or another process is at it); a stage stopped half-way is finished here
+    command = [sys.executable, "-m", "kil_search.cli", "index", "--index", str(settings.index_dir), "--meaning-only"]
+    with open(Path(settings.index_dir) / LOG_FILE, "wb") as log:
+        child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    threading.Thread(target=child.wait, name="meaning-reaper", daemon=True).start()
+    click.echo("Encoding the sentences for ranking by meaning in the background (progress on /status).", err=True)
 
 
 def _unescape(text: str) -> str:

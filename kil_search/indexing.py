@@ -32,6 +32,7 @@ from .index.store import (
     write_lock,
 )
 from .index.moved_files import indexed_stat, moved_entry, read_moved, write_moved
+from .index.meaning_stage import encode_index
 from .index.writer import IndexWriter
 from .models import Document
 from .preparing import Prepared, document_fields, prepare_document
@@ -60,6 +61,7 @@ class IndexSummary:
     finished_at: str = ""
     documents: int = 0
     passages: int = 0
+    meaning: dict = field(default_factory=dict)  # the meaning stage's record (index/meaning_stage.py), once it ran
 
     def to_json(self) -> dict:
         """Return the summary as plain JSON data."""
@@ -67,8 +69,12 @@ class IndexSummary:
 
 
 def run_index(settings: Settings, rebuild: bool = False, jobs: int | None = None,
-              progress: ProgressCallback | None = None) -> IndexSummary:
-    """Index new and changed files, remove deleted ones; raise KilSearchError if it cannot run."""
+              progress: ProgressCallback | None = None, meaning: bool = True) -> IndexSummary:
+    """Index new and changed files, remove deleted ones; raise KilSearchError if it cannot run.
+
+    Then, with the words published and the write lock let go, encode the sentences not yet encoded
+    (index/meaning_stage.py) unless meaning is False; summary.seconds is the time to searchable words.
+    """
     started = time.monotonic()
     corpus_dir = Path(settings.corpus_dir)
     if not corpus_dir.is_dir():
@@ -86,6 +92,8 @@ def run_index(settings: Settings, rebuild: bool = False, jobs: int | None = None
         summary.finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         write_json_atomically(Path(settings.index_dir) / LAST_RUN_FILE, summary.to_json())
         recorder.finish(summary)
+    if meaning:
+        summary.meaning = encode_index(Path(settings.index_dir), progress)
     return summary
 
 

@@ -66,6 +66,14 @@ def model_folder() -> Path | None:
     return folder if (folder / "model.safetensors").is_file() and (folder / "tokenizer.json").is_file() else None
 
 
+def fingerprint(folder: Path | None = None) -> str | None:
+    """Return what names the installed model's vectors (a cache key part), without loading its weights."""
+    folder = folder or model_folder()
+    if folder is None:
+        return None
+    return hashlib.sha1((MODEL_NAME + (folder / "config.json").read_text()).encode()).hexdigest()[:12]
+
+
 def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
     """Return the tensors of a .safetensors file (an 8-byte header length, a JSON header, raw little-endian data)."""
     kinds = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
@@ -144,7 +152,7 @@ class Encoder:
         self.tokenizer.no_padding()  # the file pads every text to 128; we pad per batch
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.scale = 1.0 / math.sqrt(self.size // self.heads)
-        self.fingerprint = hashlib.sha1((MODEL_NAME + (folder / "config.json").read_text()).encode()).hexdigest()[:12]
+        self.fingerprint = fingerprint(folder)
 
     def encode(self, texts: list[str], batch: int = 16) -> np.ndarray:  # 16: as fast as 64, a third of the memory
         """Return one unit vector (float32, DIMENSIONS wide) per text."""
@@ -210,29 +218,69 @@ def unpack(data: bytes | None) -> np.ndarray:
     return np.frombuffer(data, np.float16).reshape(-1, DIMENSIONS).astype(np.float32)
 
 
+CACHE_FILE = "vectors.sqlite"  # beside the generations, so a rebuild reuses the sentence vectors
+
+
+def cache_path(index_dir: Path) -> Path:
+    """Return the vector cache of an index folder (KIL_SEARCH_VECTOR_CACHE=DIR shares one between indexes)."""
+    return Path(os.environ.get("KIL_SEARCH_VECTOR_CACHE") or index_dir) / CACHE_FILE
+
+
+def passage_units(fields: dict) -> list[str]:
+    """Return the units a stored passage is encoded as: none for a contents page, whose headings are not
+    sentences (so meaning cannot lift it back over the pages it lists; its words score low already)."""
+    if fields.get("contents"):
+        return []
+    section, text = fields.get("section") or "", fields.get("text") or ""
+    return units(f"{section}. {text}" if section else text)
+
+
 class VectorCache:
-    """Vectors already worked out, by model and text, kept beside the index so a rebuild reuses them."""
+    """Vectors already worked out, by model and text: filled by the indexer's meaning stage, read by search.
+
+    One SQLite file in WAL mode, so the servers read while an indexer writes.
+    """
 
     def __init__(self, path: Path, fingerprint: str):
         self.path = path
         self.fingerprint = fingerprint
-        self._db = sqlite3.connect(str(path), timeout=30)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
         self._new: dict[bytes, bytes] = {}
+        self._lock = threading.Lock()
 
-    def _key(self, text: str) -> bytes:
+    def key(self, text: str) -> bytes:
         return hashlib.sha1(f"{self.fingerprint}\0{text}".encode()).digest()
+
+    def known(self, keys: list[bytes]) -> set[bytes]:
+        """Return which of these keys have a vector (without reading the vectors)."""
+        out = {key for key in keys if key in self._new}
+        wanted = [key for key in keys if key not in out]
+        with self._lock:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                out.update(row[0] for row in self._db.execute(f"SELECT key FROM vectors WHERE key IN ({marks})", chunk))
+        return out
+
+    def stored(self, keys: list[bytes]) -> dict[bytes, bytes]:
+        """Return the vectors held for these keys (packed), leaving out those never encoded."""
+        found: dict[bytes, bytes] = {}
+        wanted = list({key for key in keys if key not in self._new})
+        with self._lock:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk).fetchall())
+        found.update({key: self._new[key] for key in set(keys) if key in self._new})
+        return found
 
     def vectors(self, encoder: Encoder, texts: list[str]) -> np.ndarray:
         """Return a vector per text, encoding only those never seen."""
-        keys = [self._key(text) for text in texts]
-        found: dict[bytes, bytes] = {}
-        wanted = list({key for key in keys if key not in self._new})
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk).fetchall())
-        found.update({key: self._new[key] for key in set(keys) if key in self._new})
+        keys = [self.key(text) for text in texts]
+        found = self.stored(keys)
         missing = [i for i, key in enumerate(keys) if key not in found]
         if missing:
             made = encoder.encode([texts[i] for i in missing])
@@ -245,7 +293,7 @@ class VectorCache:
     def flush(self) -> None:
         """Write the vectors made since the last flush."""
         if self._new:
-            with self._db:
+            with self._lock, self._db:
                 self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", list(self._new.items()))
             self._new.clear()
 

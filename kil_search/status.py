@@ -8,6 +8,7 @@ from pathlib import Path
 from .errors import IndexMissingError
 from .index.schema import KIND_DOCUMENT
 from .index.store import LAST_RUN_FILE, current_generation, open_live_index, read_json
+from .index.meaning_stage import read_meaning_status
 from .run_status import read_run_status
 
 
@@ -25,6 +26,7 @@ def index_status(index_dir: Path, searcher=None) -> dict:
         "failures": [],
         "last_run": read_json(index_dir / LAST_RUN_FILE, default=None),
         "run": read_run_status(index_dir),
+        "meaning": read_meaning_status(index_dir),
     }
     try:
         if searcher is None:

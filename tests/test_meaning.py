@@ -1,21 +1,29 @@
 """Sentence meaning in the ranking (issue 14): a question's answer ranks first though another page shares more of
-its words; the vectors live with their passages, so an edited, renamed or deleted page is ranked as a fresh build
-ranks it, and a rebuild reuses the vectors already worked out."""
+its words; an edited, renamed or deleted page is ranked as a fresh build ranks it; the words are searchable before
+the indexer's meaning stage has encoded the sentences, an interrupted stage is finished by the next run, and a
+rebuild reuses the vectors already worked out."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import time
+from urllib.parse import quote
 
 import numpy as np
 import pytest
 from builders import make_html
 from conftest import indexed_client
+from servers import get_json, running_server
 
 from kil_search import meaning
 from kil_search.answer.answer import candidate_rows
 from kil_search.answer.features import FEATURES
 from kil_search.config import load_settings
+from kil_search.index import meaning_stage
 from kil_search.indexing import run_index
+from kil_search.run_status import process_is_alive
 from kil_search.search import meaning_rank
 from kil_search.search.service import SearchService
 
@@ -146,3 +154,81 @@ def test_a_sentence_meaning_the_answer_weighs_more_than_one_sharing_as_many_word
     words = {unit.text.split()[0]: row[FEATURES.index("overlap")] for unit, row in zip(units, rows)}
     assert words["Visitors"] == words["The"] > 0
     assert sense["The"] > sense["Visitors"] + 0.05 and sense["The"] > sense["Its"]
+
+
+def test_words_are_searchable_before_the_meaning_stage_and_meaning_ranks_once_it_ends(castles, monkeypatch):
+    monkeypatch.delenv("KIL_SEARCH_VECTOR_CACHE", raising=False)  # a cache of this index's own: nothing encoded yet
+    corpus, index_dir = castles / "corpus", castles / "index"
+    settings = load_settings(corpus_dir=corpus, index_dir=index_dir, jobs=1, extract_timeout=30)
+    summary = run_index(settings, meaning=False)
+    assert summary.meaning == {} and summary.documents == 3
+    service = SearchService(index_dir)
+    try:
+        assert service.search(QUESTION).results[0].id == "web/shop.html"  # words alone, as before meaning
+        record = meaning_stage.encode_index(index_dir)
+        assert record["state"] == "finished" and record["encoded"] == record["sentences"] > 0
+        assert service.search(QUESTION).results[0].id == "web/history.html"  # the same server, once encoded
+    finally:
+        service.close()
+    assert meaning_stage.read_meaning_status(index_dir)["state"] == "finished"
+
+
+def test_an_interrupted_meaning_stage_keeps_its_work_and_the_next_run_finishes_it(castles, monkeypatch):
+    monkeypatch.delenv("KIL_SEARCH_VECTOR_CACHE", raising=False)
+    corpus, index_dir = castles / "corpus", castles / "index"
+    settings = load_settings(corpus_dir=corpus, index_dir=index_dir, jobs=1, extract_timeout=30)
+    encoder = meaning.encoder()
+    original, encoded = encoder.encode, []
+
+    def stopped_after_one(texts, **kw):
+        if encoded:
+            raise KeyboardInterrupt
+        encoded.extend(texts)
+        return original(texts, **kw)
+
+    monkeypatch.setattr(meaning_stage, "BATCH", 1)
+    monkeypatch.setattr(encoder, "encode", stopped_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        run_index(settings)
+    status = meaning_stage.read_meaning_status(index_dir)
+    assert status["state"] == "interrupted" and status["done"] == 1 and status["total"] > 1
+    monkeypatch.setattr(encoder, "encode", lambda texts, **kw: encoded.extend(texts) or original(texts, **kw))
+    summary = run_index(settings)  # nothing changed on disk: the run only finishes the encoding
+    assert summary.indexed == [] and summary.meaning["encoded"] == status["total"] - 1
+    assert len(encoded) == len(set(encoded)) == status["total"]  # no sentence encoded twice
+    again = run_index(settings)
+    assert again.meaning["encoded"] == 0 and len(encoded) == status["total"]
+    assert ranked(corpus, index_dir, QUESTION) == ranked(corpus, castles / "fresh", QUESTION)
+
+
+def test_the_status_page_shows_the_meaning_stage_while_it_runs_and_when_it_stopped(castles):
+    client = indexed_client(castles / "corpus", castles / "index")
+    record = meaning_stage.read_meaning_status(castles / "index")
+    assert record["state"] == "finished" and "Encoding sentences" not in client.get("/status").get_data(as_text=True)
+    running = {**record, "state": "running", "pid": os.getpid(), "done": 3, "total": 40}
+    (castles / "index" / meaning_stage.MEANING_FILE).write_text(json.dumps(running))
+    page = client.get("/status").get_data(as_text=True)
+    assert "Encoding sentences for ranking by meaning: 3 of 40" in page and 'http-equiv="refresh"' in page
+    stopped = {**running, "pid": 2 ** 22 + 1}  # no such process: the stage was killed
+    (castles / "index" / meaning_stage.MEANING_FILE).write_text(json.dumps(stopped))
+    assert "interrupted at 3 of 40" in client.get("/status").get_data(as_text=True)
+
+
+def test_serve_on_a_new_library_encodes_meaning_beside_the_running_server(castles, monkeypatch):
+    """`kil-search serve` with no index builds the words, starts serving, and encodes the sentences in a child
+    process; once /api/status says the stage finished, the same server ranks by meaning, and no process is left
+    behind when the server stops."""
+    monkeypatch.delenv("KIL_SEARCH_VECTOR_CACHE", raising=False)  # nothing encoded before the server starts
+    index_dir = castles / "index"
+    with running_server(castles / "corpus", index_dir, workers=1) as base:
+        deadline = time.monotonic() + 240
+        while get_json(f"{base}/api/status")["meaning"].get("state") != "finished":
+            assert time.monotonic() < deadline, get_json(f"{base}/api/status")["meaning"]
+            time.sleep(0.5)
+        found = get_json(f"{base}/api/search?q={quote(QUESTION)}")["results"]
+        assert found[0]["id"] == "web/history.html"
+        encoder_pid = meaning_stage.read_meaning_status(index_dir)["pid"]
+    deadline = time.monotonic() + 20
+    while process_is_alive(encoder_pid):  # it had finished already; in any case it is not left behind
+        assert time.monotonic() < deadline
+        time.sleep(0.2)

@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+import numpy as np
+
 from .. import meaning
 from ..search.query import passage_query
 from .answer_types import asked_kind
@@ -106,22 +108,23 @@ def retrieve(service, question: Question, filters: Mapping[str, Iterable[str]] |
             text = "\n".join(part.get("text", "") for part in parts)
             pages.append(Page(parts[0], text, rank, score, more, _continued(service, parts[0], text),
                               announcing_line(service, parts[0], text), carried_over(service, parts[0], text),
-                              page_meanings(parts)))
+                              page_meanings(service, parts)))
     pages += _front_pages(service, question, pages, filters)
     return pages + _announcing_pages(service, question, pages, filters), hits
 
 
-def page_meanings(parts: list[dict]) -> tuple:
-    """Return (words, vector) for each sentence the page's passages were encoded as at indexing."""
+def page_meanings(service, parts: list[dict]) -> tuple:
+    """Return (words, vector) for each sentence the page's passages were encoded as (none until all are)."""
+    reader = getattr(service, "sentence_vectors", None)
+    matrices = reader(parts) if reader is not None else [None] * len(parts)
+    if any(vectors is None for vectors in matrices):
+        return ()  # the indexer is still encoding this page (or runs without the model): words alone
     out = []
-    for part in parts:
-        vectors = meaning.unpack(part.get("vectors"))
-        if not len(vectors):
-            continue
-        section, text = part.get("section") or "", part.get("text") or ""
-        pieces = meaning.units(f"{section}. {text}" if section else text)
-        if len(pieces) == len(vectors):
-            out.extend((frozenset(_MEANING_WORD.findall(piece.lower())), vector) for piece, vector in zip(pieces, vectors))
+    for part, vectors in zip(parts, matrices):
+        pieces = meaning.passage_units(part)
+        if len(vectors) and len(pieces) == len(vectors):
+            out.extend((frozenset(_MEANING_WORD.findall(piece.lower())), vector.astype(np.float32))
+                       for piece, vector in zip(pieces, vectors))
     return tuple(out)
 
 
@@ -154,7 +157,7 @@ def _front_pages(service, question: Question, pages: list[Page], filters: Mappin
                 found.append(Page(parts[0], text, len(pages) + len(found), top.score,
                                   number != 1 or bool(service.page_passages(doc_id, 2)), _continued(service, parts[0], text),
                                   announcing_line(service, parts[0], text), carried_over(service, parts[0], text),
-                                  page_meanings(parts)))
+                                  page_meanings(service, parts)))
     return found
 
 
@@ -213,7 +216,7 @@ def _announcing_pages(service, question: Question, pages: list[Page],
             units = split_units(text, True) if continued else []
             if units and _announces(units[-1].text, counts, noun):
                 found.append(Page(parts[0], text, len(pages) + len(found), 0.0, True, continued, "",
-                                  meanings=page_meanings(parts)))
+                                  meanings=page_meanings(service, parts)))
     return found
 
 

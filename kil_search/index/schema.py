@@ -9,12 +9,13 @@ from .analysis import FastText, WordCounts, text_analyzer
 # Bump whenever fields or analysis change: the indexer then rebuilds instead of failing.
 # Also bump it when extraction changes what text a file gives, so every file is read again: an incremental
 # run would keep the old text of unchanged files, and a question would get another answer than after a fresh build.
-SCHEMA_VERSION = 9  # 5: passages recognised from a scan carry ocr=True (issue 17); 6: accents folded (issue 14);
+SCHEMA_VERSION = 10  # 5: passages recognised from a scan carry ocr=True (issue 17); 6: accents folded (issue 14);
 # 7: running headers whose page number changes sides dropped, a short web page's menus left out (issue 15);
-# 8: a running header printed over left-hand pages only dropped (issue 15); 9: sentence vectors (issue 14)
+# 8: a running header printed over left-hand pages only dropped (issue 15); 9: sentence vectors (issue 14);
+# 10: the vectors moved to the vector cache, filled after the words are published; contents pages marked (issue 14)
 # Older versions this code still searches until the indexer rebuilds them. A version 5 index holds
 # accented words unfolded: a query for such a word (with or without accents) misses them until then.
-READABLE_VERSIONS = frozenset({5, 6, 7, 8, SCHEMA_VERSION})
+READABLE_VERSIONS = frozenset({5, 6, 7, 8, 9, SCHEMA_VERSION})
 
 KIND_DOCUMENT = "document"
 KIND_PASSAGE = "passage"
@@ -51,6 +52,6 @@ def build_schema() -> Schema:
         ocr=STORED(),  # True on passages whose text was recognised from a scan; absent otherwise
         source_url=STORED(),
         details=STORED(),
-        # The passage's sentence vectors (kil_search/meaning.py), float16 bytes; absent without the model.
-        vectors=STORED(),
+        # True on a contents page (searched at CONTENTS_PAGE_BOOST; its headings get no sentence vectors).
+        contents=STORED(),
     )

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections import Counter
-from pathlib import Path
-
-import numpy as np
 
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 
 from ..errors import IndexBusyError
-from .. import meaning
 from ..models import Document
 from . import whoosh_patches
 from .analysis import count_words
@@ -23,7 +18,6 @@ from .schema import KIND_DOCUMENT, KIND_PASSAGE
 log = logging.getLogger(__name__)
 
 STAGE_PASSAGES = 1500
-VECTOR_CACHE_FILE = "vectors.sqlite"  # beside the generations: a rebuild reuses the sentence vectors
 
 
 class IndexWriter:
@@ -41,12 +35,6 @@ class IndexWriter:
         self._staged = staged
         self._pending = 0  # passages added since the last commit
         self._committed = 0
-        self._encoder = meaning.encoder()
-        self._vectors = None
-        if self._encoder is not None:
-            folder = os.environ.get("KIL_SEARCH_VECTOR_CACHE") or Path(whoosh_index.storage.folder).parent
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            self._vectors = meaning.VectorCache(Path(folder) / VECTOR_CACHE_FILE, self._encoder.fingerprint)
 
     def __enter__(self) -> "IndexWriter":
         self._writer = self._open()
@@ -62,8 +50,6 @@ class IndexWriter:
             raise IndexBusyError() from None
 
     def __exit__(self, exc_type, exc, traceback) -> None:
-        if self._vectors is not None:
-            self._vectors.close()
         if exc_type is None:
             # A staged build keeps its segments: merging them would put back the serial tail.
             self._writer.commit(merge=not self._staged)
@@ -111,11 +97,10 @@ class IndexWriter:
         passages = split_document(document) if passages is None else passages
         words = count_words(passage.text for passage in passages) if words is None else words
         scanned = {page.number for page in document.pages if page.ocr}
-        vectors = self._passage_vectors(passages)
         for number, passage in enumerate(passages):
             extra = {"words": words} if number == 0 and words else {}
-            if vectors is not None:
-                extra["vectors"] = vectors[number]
+            if passage.boost < 1.0:
+                extra["contents"] = True  # its sentences get no vectors (meaning.passage_units)
             if passage.page in scanned:
                 extra["ocr"] = True
             self._writer.add_document(
@@ -144,24 +129,6 @@ class IndexWriter:
             **record,
         )
         return len(passages)
-
-    def _passage_vectors(self, passages: list[Passage]) -> list[bytes] | None:
-        """Return each passage's sentence vectors, packed; None without the model."""
-        if self._vectors is None or not passages:
-            return None
-        # A contents page's headings are not sentences: it gets no vectors, so meaning cannot lift it back
-        # over the pages it lists (its words score at CONTENTS_PAGE_BOOST).
-        pieces = [meaning.units(f"{passage.section}. {passage.text}" if passage.section else passage.text)
-                  if passage.boost >= 1.0 else [] for passage in passages]
-        every = [unit for units in pieces for unit in units]
-        # a few hundred sentences at a time: a 5,000-page file's sentences at once held hundreds of MB
-        flat = np.concatenate([self._vectors.vectors(self._encoder, every[start:start + 256])
-                               for start in range(0, len(every), 256)] or [np.zeros((0, meaning.DIMENSIONS), np.float32)])
-        out, start = [], 0
-        for units in pieces:
-            out.append(meaning.pack(flat[start:start + len(units)]))
-            start += len(units)
-        return out
 
     def add_failure(self, doc_id: str, fields: dict, details: dict) -> None:
         """Record a file that could not be indexed, so an unchanged retry is skipped."""

@@ -10,8 +10,10 @@ two-word search, a quoted phrase or OR / NOT is asked for exactly as typed.
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 import numpy as np
 
@@ -23,7 +25,7 @@ WEIGHT = 1.5
 MIN_WORDS = 3
 _OPERATORS = re.compile(r"\"|\b(?:AND|OR|NOT)\b|(?:^|\s)[-+]\w|\w:\S")
 _WORD = re.compile(r"\w+")
-_STORED_ROWS = 50_000  # passages whose vectors are kept in memory per process (about 15 KB each)
+_STORED_ROWS = 10_000  # passages whose vectors are kept in memory per process (float16: about 4 KB each)
 
 
 def wanted(text: str, exact: bool = False) -> bool:
@@ -67,28 +69,63 @@ def vector_of(text: str) -> np.ndarray | None:
 
 
 class StoredVectors:
-    """Passages' sentence vectors, read from the stored fields of one index generation when first needed."""
+    """Passages' sentence vectors, read from the index folder's vector cache (filled by the indexer's
+    meaning stage, index/meaning_stage.py) and kept in memory per index generation.
 
-    def __init__(self):
+    A passage whose sentences are not all encoded yet has None: the indexer is still encoding it.
+    """
+
+    def __init__(self, index_dir: Path):
+        self._index_dir = Path(index_dir)
+        self._cache: meaning.VectorCache | None = None
         self._key = None
         self._rows: dict[int, np.ndarray] = {}
         self._lock = threading.Lock()
 
-    def of(self, searcher, key, docnums) -> list[np.ndarray]:
+    def _open(self) -> meaning.VectorCache | None:
+        if self._cache is None:
+            encoder = meaning.encoder()
+            path = meaning.cache_path(self._index_dir)
+            if encoder is None or not path.exists():
+                return None
+            with self._lock:
+                if self._cache is None:
+                    try:
+                        self._cache = meaning.VectorCache(path, encoder.fingerprint)
+                    except sqlite3.Error:
+                        return None
+        return self._cache
+
+    def of_fields(self, passages: list[dict]) -> list[np.ndarray | None]:
+        """Return each stored passage's sentence vectors (no rows for a contents page), None where not encoded."""
+        if any("vectors" in fields for fields in passages):  # an index of schema 9 (until the indexer rebuilds it)
+            return [meaning.unpack(fields.get("vectors")) for fields in passages]
+        cache = self._open()
+        if cache is None:
+            return [None] * len(passages)
+        keys = [[cache.key(unit) for unit in meaning.passage_units(fields)] for fields in passages]
+        try:
+            found = cache.stored([key for row in keys for key in row])
+        except sqlite3.Error:
+            return [None] * len(passages)
+        empty = np.zeros((0, meaning.DIMENSIONS), np.float16)
+        return [(np.frombuffer(b"".join(found[key] for key in row), np.float16).reshape(-1, meaning.DIMENSIONS) if row else empty)
+                if all(key in found for key in row) else None for row in keys]
+
+    def of(self, searcher, key, docnums) -> list[np.ndarray | None]:
+        """Return the sentence vectors of these passages (by docnum in the searcher's generation key)."""
         with self._lock:
             if key != self._key:
                 self._key, self._rows = key, {}
             rows = self._rows
-        out = []
-        for docnum in docnums:
-            docnum = int(docnum)
-            found = rows.get(docnum)
-            if found is None:
-                found = meaning.unpack(searcher.stored_fields(docnum).get("vectors"))
-                if len(rows) < _STORED_ROWS:
+        wanted = [int(docnum) for docnum in docnums if int(docnum) not in rows]
+        fresh: dict[int, np.ndarray | None] = {}
+        if wanted:
+            for docnum, found in zip(wanted, self.of_fields([searcher.stored_fields(docnum) for docnum in wanted])):
+                if found is not None and len(rows) < _STORED_ROWS:  # one not yet encoded is asked again
                     rows[docnum] = found
-            out.append(found)
-        return out
+                fresh[docnum] = found
+        return [rows.get(int(docnum), fresh.get(int(docnum))) for docnum in docnums]
 
 
 def closeness(query: np.ndarray, matrices: list[np.ndarray]) -> np.ndarray:
@@ -108,9 +145,12 @@ def blend(scores: np.ndarray, ids: np.ndarray, query: np.ndarray, vectors_of) ->
     if len(scores) == 0:
         return scores
     top = np.argsort(-scores, kind="stable")[:TOP]
-    close = closeness(query, vectors_of(ids[top]))
+    matrices = vectors_of(ids[top])
+    if any(matrix is None for matrix in matrices):
+        return scores  # the indexer has not encoded them all yet (or runs without the model): words alone
+    close = closeness(query, matrices)
     if np.isnan(close).all():
-        return scores  # an index built without the model
+        return scores
     best = float(scores[top[0]]) or 1.0
     blended = scores / best - (WEIGHT + 2.0)  # below every re-ranked passage
     blended[top] = scores[top] / best + WEIGHT * np.nan_to_num(close, nan=0.0)

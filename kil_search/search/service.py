@@ -121,7 +121,7 @@ class SearchService:
         self._corrections = GenerationCache(MAX_CACHED_CORRECTIONS)
         self._vocabularies = GenerationCache(1)  # one Vocabulary per generation, shared by threads
         self._query_vectors = QueryVectors()
-        self._stored_vectors = StoredVectors()
+        self._stored_vectors = StoredVectors(self.index_dir)
 
     def close(self) -> None:
         """Close every searcher this service opened (the index files they hold)."""
@@ -307,8 +307,12 @@ class SearchService:
         vector = self._query_vectors.get(text)
         if vector is None or not len(ids):
             return scores
-        key = (id(self._local.index), searcher.reader().generation())
+        key = (self._local.index, searcher.reader().generation())  # the index itself: an id could be reused
         return blend(scores, ids, vector, lambda docnums: self._stored_vectors.of(searcher, key, docnums))
+
+    def sentence_vectors(self, passages: list[dict]) -> list:
+        """Return each stored passage's sentence vectors (meaning.passage_units order), None where not encoded yet."""
+        return self._stored_vectors.of_fields(passages)
 
     def facet_table(self) -> FacetTable:
         """Return the facet columns of this thread's index generation, read once and shared by threads."""

@@ -15,6 +15,7 @@ from ..index.schema import KIND_DOCUMENT
 from ..index.moved_files import with_moved_stats
 from ..index.store import LAST_RUN_FILE, current_generation, open_live_index, read_json
 from ..library import FileExistsInCorpusError, add_file, corpus_path, remove_document
+from ..index.meaning_stage import read_meaning_status
 from ..run_status import read_run_status
 from . import auth
 
@@ -154,6 +155,7 @@ def _run_view() -> dict:
     run = read_run_status(index_dir)
     run["last"] = read_json(index_dir / LAST_RUN_FILE, default=None)
     run["log"] = last_log_line(index_dir) if run.get("state") in ("failed", "interrupted") else ""
+    run["meaning"] = read_meaning_status(index_dir)
     return run
 
 
