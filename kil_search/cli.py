@@ -218,19 +218,21 @@ def serve_command(corpus, index, host, port, workers, threads) -> None:
     from .serve import serve
 
     settings = _settings(corpus, index)
-    if current_generation(settings.index_dir) is None:
+    built = current_generation(settings.index_dir) is None
+    if built:
         click.echo("No index yet: building it first.", err=True)
         ctx = click.get_current_context()
         # Words first, so the service is up in seconds; the sentences' meaning is encoded by a background run.
         ctx.invoke(index_command, corpus=str(settings.corpus_dir), index=str(settings.index_dir), rebuild=False, jobs=None,
                    timeout=None, no_meaning=True)
-    _encode_meaning_beside(settings)
+    _encode_meaning_beside(settings, built)
     click.echo(f"Serving {settings.corpus_dir} on http://{host}:{port} ({workers} workers × {threads} threads)", err=True)
     serve(settings, host=host, port=port, workers=workers, threads=threads)
 
 
-def _encode_meaning_beside(settings) -> None:
-    """Run the indexer's meaning stage in a child process while the server starts (index/meaning_stage.py).
+def _encode_meaning_beside(settings, built: bool) -> None:
+    """Run the indexer's meaning stage in a child process while the server starts (index/meaning_stage.py):
+    after building the words of a new library (built), or when an earlier stage stopped half-way.
 
     A child of this process, in its process group: stopping the server (Ctrl-C, or a signal to the group)
     stops it too, keeping what it encoded. Its output goes to reindex.log in the index folder.
@@ -242,8 +244,9 @@ def _encode_meaning_beside(settings) -> None:
     from .background import LOG_FILE
     from .index.meaning_stage import read_meaning_status
 
-    if meaning.fingerprint() is None or read_meaning_status(settings.index_dir).get("state") in ("finished", "running"):
-        return  # nothing left to encode (or another process is at it); a stage stopped half-way is finished here
+    stage = read_meaning_status(settings.index_dir).get("state")
+    if meaning.fingerprint() is None or not (built or stage in ("interrupted", "failed")):
+        return  # an index built with --no-meaning (or by other means) waits for the next `kil-search index`
     command = [sys.executable, "-m", "kil_search.cli", "index", "--index", str(settings.index_dir), "--meaning-only"]
     with open(Path(settings.index_dir) / LOG_FILE, "wb") as log:
         child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)

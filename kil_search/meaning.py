@@ -74,8 +74,12 @@ def fingerprint(folder: Path | None = None) -> str | None:
     return hashlib.sha1((MODEL_NAME + (folder / "config.json").read_text()).encode()).hexdigest()[:12]
 
 
-def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
-    """Return the tensors of a .safetensors file (an 8-byte header length, a JSON header, raw little-endian data)."""
+def _read_safetensors(path: Path, mapped: frozenset[str] = frozenset()) -> dict[str, np.ndarray]:
+    """Return the tensors of a .safetensors file (an 8-byte header length, a JSON header, raw little-endian data).
+
+    Those named in mapped are mapped from the file rather than read: the word embeddings (half the model) are
+    looked up a few rows at a time, so a process holds in memory only the pages of the words it has met.
+    """
     kinds = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
     tensors = {}
     with open(path, "rb") as handle:
@@ -86,6 +90,10 @@ def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
             if name == "__metadata__" or entry["dtype"] not in kinds:
                 continue
             start, end = entry["data_offsets"]
+            if name in mapped:
+                tensors[name] = np.memmap(path, dtype=kinds[entry["dtype"]], mode="r", offset=base + start,
+                                          shape=tuple(entry["shape"]))
+                continue
             handle.seek(base + start)
             # read tensor by tensor into its own (aligned) array: a view into one buffer of the whole file may
             # be misaligned, and numpy then multiplies without BLAS; nor is the file held twice
@@ -124,7 +132,8 @@ class Encoder:
         self.layers = int(config["num_hidden_layers"])
         self.heads = int(config["num_attention_heads"])
         self.size = int(config["hidden_size"])
-        tensors = _read_safetensors(folder / "model.safetensors")
+        tensors = _read_safetensors(folder / "model.safetensors",
+                                    frozenset({"embeddings.word_embeddings.weight", "bert.embeddings.word_embeddings.weight"}))
         prefix = "" if "embeddings.word_embeddings.weight" in tensors else "bert."
 
         def take(name: str, transpose: bool = False) -> np.ndarray:

@@ -92,7 +92,7 @@ def candidate_rows(service, text: str, filters: Mapping[str, Iterable[str]] | No
     units, rows = [], []
     page_stems = [frozenset(stems(page.text)) for page in pages]
     found = retrieval_figures(weights, set().union(*page_stems), hits[0]["score"] if hits else 0.0)
-    sense = meaning_vector(text) if pages else None
+    sense = meaning_vector(text) if any(page.meanings for page in pages) else None  # no vectors: no encoding
     for page, on_page in zip(pages, page_stems):
         title = page.fields.get("title", "")
         for unit in units_of(page):

@@ -137,10 +137,12 @@ def closeness(query: np.ndarray, matrices: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-def blend(scores: np.ndarray, ids: np.ndarray, query: np.ndarray, vectors_of) -> np.ndarray:
+def blend(scores: np.ndarray, ids: np.ndarray, query, vectors_of) -> np.ndarray:
     """Return scores re-ranked by meaning over the TOP passages; unchanged when they carry no vectors.
 
-    vectors_of(docnums) gives each passage's sentence vectors.
+    vectors_of(docnums) gives each passage's sentence vectors; query is the question's vector, or a function
+    giving it (None without the model), called only once the passages are known to have vectors, so an index
+    with none (or still being encoded) never pays for encoding the question.
     """
     if len(scores) == 0:
         return scores
@@ -148,6 +150,9 @@ def blend(scores: np.ndarray, ids: np.ndarray, query: np.ndarray, vectors_of) ->
     matrices = vectors_of(ids[top])
     if any(matrix is None for matrix in matrices):
         return scores  # the indexer has not encoded them all yet (or runs without the model): words alone
+    query = query() if callable(query) else query
+    if query is None:
+        return scores
     close = closeness(query, matrices)
     if np.isnan(close).all():
         return scores

@@ -304,11 +304,11 @@ class SearchService:
 
     def _by_meaning(self, searcher, text: str, ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """Return the scores of the passages ids re-ranked by how close their sentences come to text's meaning."""
-        vector = self._query_vectors.get(text)
-        if vector is None or not len(ids):
+        if not len(ids):
             return scores
         key = (self._local.index, searcher.reader().generation())  # the index itself: an id could be reused
-        return blend(scores, ids, vector, lambda docnums: self._stored_vectors.of(searcher, key, docnums))
+        return blend(scores, ids, lambda: self._query_vectors.get(text),
+                     lambda docnums: self._stored_vectors.of(searcher, key, docnums))
 
     def sentence_vectors(self, passages: list[dict]) -> list:
         """Return each stored passage's sentence vectors (meaning.passage_units order), None where not encoded yet."""
