@@ -75,7 +75,9 @@ def encode_index(index_dir: Path, progress: Callable[[str, object], None] | None
             state = _state_of(generation, index)
             done_before = read_meaning_status(index_dir)
             if done_before.get("state") == "finished" and done_before.get("index") == state \
-                    and done_before.get("model") == fingerprint and meaning.cache_path(index_dir).exists():
+                    and done_before.get("model") == fingerprint \
+                    and done_before.get("cache") == str(meaning.cache_path(index_dir).resolve()) \
+                    and meaning.cache_path(index_dir).exists():
                 return {**done_before, "encoded": 0, "seconds": 0.0}
             return _encode(index_dir, index, state, fingerprint, started, progress)
         finally:
@@ -94,6 +96,7 @@ def _encode(index_dir: Path, index, state: str, fingerprint: str, started: float
     encoder = meaning.encoder()
     cache = meaning.VectorCache(meaning.cache_path(index_dir), fingerprint)
     record = {"state": "running", "pid": os.getpid(), "index": state, "model": fingerprint,
+              "cache": str(meaning.cache_path(index_dir).resolve()),
               "started_at": _now(), "total": 0, "done": 0, "finished_at": "", "error": ""}
     path = index_dir / MEANING_FILE
     try:

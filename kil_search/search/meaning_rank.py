@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from .. import meaning
+from ..index.meaning_stage import MEANING_FILE
+from ..index.store import read_json
 
 TOP = 100
 # Fitted on the tuning halves of Cranfield and SQuAD-dev-8 (benchmarks/relevance.py --meaning-weight).
@@ -69,38 +71,51 @@ def vector_of(text: str) -> np.ndarray | None:
 
 
 class StoredVectors:
-    """Passages' sentence vectors, read from the index folder's vector cache (filled by the indexer's
-    meaning stage, index/meaning_stage.py) and kept in memory per index generation.
+    """Passages' sentence vectors, read from the vector cache the indexer's meaning stage filled
+    (index/meaning_stage.py) and kept in memory per index generation.
 
-    A passage whose sentences are not all encoded yet has None: the indexer is still encoding it.
+    Only once the stage has finished for the very index state searched (meaning.json names it: the
+    generation folder and Whoosh's commit number) are vectors read, from the cache that record names;
+    until then every passage has None and ranking is by words alone, at no cost.
     """
 
     def __init__(self, index_dir: Path):
         self._index_dir = Path(index_dir)
-        self._cache: meaning.VectorCache | None = None
+        self._caches: dict[str, meaning.VectorCache] = {}
+        self._record: tuple[int | None, dict] = (None, {})
+        self._fingerprint: str | None | bool = False
         self._key = None
         self._rows: dict[int, np.ndarray] = {}
         self._lock = threading.Lock()
 
-    def _open(self) -> meaning.VectorCache | None:
-        if self._cache is None:
-            encoder = meaning.encoder()
-            path = meaning.cache_path(self._index_dir)
-            if encoder is None or not path.exists():
-                return None
-            with self._lock:
-                if self._cache is None:
-                    try:
-                        self._cache = meaning.VectorCache(path, encoder.fingerprint)
-                    except sqlite3.Error:
-                        return None
-        return self._cache
+    def _cache_for(self, state: str) -> meaning.VectorCache | None:
+        """Return the cache holding every sentence of the index in this state, or None if the stage has not finished it."""
+        path = self._index_dir / MEANING_FILE
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            return None
+        if stamp != self._record[0]:
+            self._record = (stamp, read_json(path, default={}) or {})
+        record = self._record[1]
+        if self._fingerprint is False:
+            self._fingerprint = meaning.fingerprint()
+        if (record.get("state") != "finished" or record.get("index") != state or self._fingerprint is None
+                or record.get("model") != self._fingerprint or not record.get("cache")):
+            return None
+        where = record["cache"]
+        with self._lock:
+            cache = self._caches.get(where)
+            if cache is None:
+                try:
+                    cache = self._caches[where] = meaning.VectorCache(Path(where), self._fingerprint)
+                except (sqlite3.Error, OSError):
+                    return None
+        return cache
 
-    def of_fields(self, passages: list[dict]) -> list[np.ndarray | None]:
+    def of_fields(self, passages: list[dict], state: str) -> list[np.ndarray | None]:
         """Return each stored passage's sentence vectors (no rows for a contents page), None where not encoded."""
-        if any("vectors" in fields for fields in passages):  # an index of schema 9 (until the indexer rebuilds it)
-            return [meaning.unpack(fields.get("vectors")) for fields in passages]
-        cache = self._open()
+        cache = self._cache_for(state)
         if cache is None:
             return [None] * len(passages)
         keys = [[cache.key(unit) for unit in meaning.passage_units(fields)] for fields in passages]
@@ -112,8 +127,10 @@ class StoredVectors:
         return [(np.frombuffer(b"".join(found[key] for key in row), np.float16).reshape(-1, meaning.DIMENSIONS) if row else empty)
                 if all(key in found for key in row) else None for row in keys]
 
-    def of(self, searcher, key, docnums) -> list[np.ndarray | None]:
+    def of(self, searcher, key, state: str, docnums) -> list[np.ndarray | None]:
         """Return the sentence vectors of these passages (by docnum in the searcher's generation key)."""
+        if self._cache_for(state) is None:
+            return [None] * len(docnums)
         with self._lock:
             if key != self._key:
                 self._key, self._rows = key, {}
@@ -121,11 +138,16 @@ class StoredVectors:
         wanted = [int(docnum) for docnum in docnums if int(docnum) not in rows]
         fresh: dict[int, np.ndarray | None] = {}
         if wanted:
-            for docnum, found in zip(wanted, self.of_fields([searcher.stored_fields(docnum) for docnum in wanted])):
-                if found is not None and len(rows) < _STORED_ROWS:  # one not yet encoded is asked again
+            for docnum, found in zip(wanted, self.of_fields([searcher.stored_fields(docnum) for docnum in wanted], state)):
+                if found is not None and len(rows) < _STORED_ROWS:
                     rows[docnum] = found
                 fresh[docnum] = found
         return [rows.get(int(docnum), fresh.get(int(docnum))) for docnum in docnums]
+
+
+def index_state(index, searcher) -> str:
+    """Name the index state a searcher reads as the meaning stage records it (meaning_stage._state_of)."""
+    return f"{Path(index.storage.folder).name}:{searcher.reader().generation()}"
 
 
 def closeness(query: np.ndarray, matrices: list[np.ndarray]) -> np.ndarray:

@@ -28,7 +28,7 @@ from .glossary import Glossary, load_glossary
 from .postings import GenerationArrays, StaleArrays
 from .grouping import SORTS, find_documents, page_of_ranking
 from .matching import Evaluator
-from .meaning_rank import QueryVectors, StoredVectors, blend, wanted as meaning_wanted
+from .meaning_rank import QueryVectors, StoredVectors, blend, index_state, wanted as meaning_wanted
 from .prepare import PreparedQuery, prepare
 from .proximity import FIELD as PROXIMITY_FIELD, MAX_PAIRS, query_words
 from .related import related_documents
@@ -307,12 +307,14 @@ class SearchService:
         if not len(ids):
             return scores
         key = (self._local.index, searcher.reader().generation())  # the index itself: an id could be reused
+        state = index_state(self._local.index, searcher)
         return blend(scores, ids, lambda: self._query_vectors.get(text),
-                     lambda docnums: self._stored_vectors.of(searcher, key, docnums))
+                     lambda docnums: self._stored_vectors.of(searcher, key, state, docnums))
 
     def sentence_vectors(self, passages: list[dict]) -> list:
         """Return each stored passage's sentence vectors (meaning.passage_units order), None where not encoded yet."""
-        return self._stored_vectors.of_fields(passages)
+        searcher = self.searcher()
+        return self._stored_vectors.of_fields(passages, index_state(self._local.index, searcher))
 
     def facet_table(self) -> FacetTable:
         """Return the facet columns of this thread's index generation, read once and shared by threads."""
