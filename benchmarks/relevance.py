@@ -236,6 +236,8 @@ def own_question_sets() -> dict[str, list[dict]]:
     """Return the question files beside this script that list expected sources (renamed files tolerated)."""
     sets = {}
     for path in sorted(BENCH_DIR.glob("*.toml")):
+        if path.name.startswith("realpdfs-"):
+            continue  # questions over ../shared/testdata/realpdfs, not corpus/: answers.py --corpus measures them
         questions = tomllib.loads(path.read_text()).get("question", [])
         questions = [question for question in questions if question.get("sources") and not question.get("none")]
         if questions:
