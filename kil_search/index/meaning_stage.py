@@ -1,10 +1,10 @@
 """The indexer's last stage: encode every passage's sentences into the vector cache (kil_search/meaning.py).
 
-Encoding is most of what a build costs on two cores (about 25 ms a sentence), so it runs after the
+Encoding is most of what a build costs on two cores (about 140 sentences a second), so it runs after the
 words are published and after the write lock is let go: a new report is searchable by its words in
 seconds, and another reindex need not wait. Search ranks by meaning (search/meaning_rank.py), and the
-answers read a sentence's meaning, only for passages whose sentences are all encoded; until this stage
-ends, a passage not yet encoded is ranked by words alone. Vectors are kept by text, so a rebuild or an
+answers read a sentence's meaning, only once this stage has finished for the index state they search
+(MEANING_FILE names it); until then they use words alone. Vectors are kept by text, so a rebuild or an
 edit encodes only sentences never seen; an interrupted stage keeps what it encoded and the next run
 (even one with nothing to index) finishes it.
 """
