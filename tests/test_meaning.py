@@ -232,3 +232,18 @@ def test_serve_on_a_new_library_encodes_meaning_beside_the_running_server(castle
     while process_is_alive(encoder_pid):  # it had finished already; in any case it is not left behind
         assert time.monotonic() < deadline
         time.sleep(0.2)
+
+
+def test_a_server_without_the_indexer_s_cache_setting_still_ranks_by_meaning(castles, monkeypatch, tmp_path):
+    """The stage records the cache it filled; a server started without KIL_SEARCH_VECTOR_CACHE (or with another)
+    reads that one rather than looking beside the index and silently ranking by words."""
+    elsewhere = tmp_path / "vectors-elsewhere"
+    monkeypatch.setenv("KIL_SEARCH_VECTOR_CACHE", str(elsewhere))
+    run_index(load_settings(corpus_dir=castles / "corpus", index_dir=castles / "index", jobs=1, extract_timeout=30))
+    assert (elsewhere / meaning.CACHE_FILE).is_file() and not (castles / "index" / meaning.CACHE_FILE).exists()
+    monkeypatch.delenv("KIL_SEARCH_VECTOR_CACHE")
+    service = SearchService(castles / "index")
+    try:
+        assert service.search(QUESTION).results[0].id == "web/history.html"
+    finally:
+        service.close()
