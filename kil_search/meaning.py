@@ -263,26 +263,24 @@ class VectorCache:
     def key(self, text: str) -> bytes:
         return hashlib.sha1(f"{self.fingerprint}\0{text}".encode()).digest()
 
+    def _rows(self, columns: str, keys: list[bytes]) -> list[tuple]:
+        """Return the rows (of these columns) held for keys, asking a few hundred keys at a time."""
+        rows: list[tuple] = []
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows += self._db.execute(f"SELECT {columns} FROM vectors WHERE key IN ({marks})", chunk).fetchall()
+        return rows
+
     def known(self, keys: list[bytes]) -> set[bytes]:
         """Return which of these keys have a vector (without reading the vectors)."""
         out = {key for key in keys if key in self._new}
-        wanted = [key for key in keys if key not in out]
-        with self._lock:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                out.update(row[0] for row in self._db.execute(f"SELECT key FROM vectors WHERE key IN ({marks})", chunk))
-        return out
+        return out | {row[0] for row in self._rows("key", [key for key in keys if key not in out])}
 
     def stored(self, keys: list[bytes]) -> dict[bytes, bytes]:
         """Return the vectors held for these keys (packed), leaving out those never encoded."""
-        found: dict[bytes, bytes] = {}
-        wanted = list({key for key in keys if key not in self._new})
-        with self._lock:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                found.update(self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk).fetchall())
+        found: dict[bytes, bytes] = dict(self._rows("key, vector", list({key for key in keys if key not in self._new})))
         found.update({key: self._new[key] for key in set(keys) if key in self._new})
         return found
 

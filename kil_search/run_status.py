@@ -64,7 +64,12 @@ class RunRecorder:
 
 def read_run_status(index_dir: Path) -> dict:
     """Return the last or current run's progress; a "running" run whose process is gone is "interrupted"."""
-    status = read_json(Path(index_dir) / PROGRESS_FILE, default=None)
+    return read_status_file(Path(index_dir) / PROGRESS_FILE)
+
+
+def read_status_file(path: Path) -> dict:
+    """Return a run's recorded state ({"state": "idle"} if none); "running" by a process now gone is "interrupted"."""
+    status = read_json(path, default=None)
     if not isinstance(status, dict):
         return {"state": "idle"}
     if status.get("state") == "running" and not process_is_alive(status.get("pid")):

@@ -20,7 +20,7 @@ from typing import Callable
 
 from .. import meaning
 from .schema import KIND_PASSAGE
-from .store import current_generation, open_index, read_json, write_json_atomically
+from .store import current_generation, open_index, write_json_atomically
 
 MEANING_FILE = "meaning.json"  # the stage's state, read by the status page and by the next run
 LOCK_FILE = ".meaning.lock"
@@ -39,14 +39,9 @@ def _state_of(generation: Path, index) -> str:
 
 def read_meaning_status(index_dir: Path) -> dict:
     """Return the meaning stage's last recorded state ({"state": "idle"} before its first run)."""
-    from ..run_status import process_is_alive
+    from ..run_status import read_status_file
 
-    status = read_json(Path(index_dir) / MEANING_FILE, default=None)
-    if not isinstance(status, dict):
-        return {"state": "idle"}
-    if status.get("state") == "running" and not process_is_alive(status.get("pid")):
-        status["state"] = "interrupted"
-    return status
+    return read_status_file(Path(index_dir) / MEANING_FILE)
 
 
 def encode_index(index_dir: Path, progress: Callable[[str, object], None] | None = None) -> dict:

@@ -116,8 +116,10 @@ class StoredVectors:
     def of_fields(self, passages: list[dict], state: str) -> list[np.ndarray | None]:
         """Return each stored passage's sentence vectors (no rows for a contents page), None where not encoded."""
         cache = self._cache_for(state)
-        if cache is None:
-            return [None] * len(passages)
+        return [None] * len(passages) if cache is None else self._read(cache, passages)
+
+    @staticmethod
+    def _read(cache: meaning.VectorCache, passages: list[dict]) -> list[np.ndarray | None]:
         keys = [[cache.key(unit) for unit in meaning.passage_units(fields)] for fields in passages]
         try:
             found = cache.stored([key for row in keys for key in row])
@@ -129,7 +131,8 @@ class StoredVectors:
 
     def of(self, searcher, key, state: str, docnums) -> list[np.ndarray | None]:
         """Return the sentence vectors of these passages (by docnum in the searcher's generation key)."""
-        if self._cache_for(state) is None:
+        cache = self._cache_for(state)
+        if cache is None:
             return [None] * len(docnums)
         with self._lock:
             if key != self._key:
@@ -138,7 +141,7 @@ class StoredVectors:
         wanted = [int(docnum) for docnum in docnums if int(docnum) not in rows]
         fresh: dict[int, np.ndarray | None] = {}
         if wanted:
-            for docnum, found in zip(wanted, self.of_fields([searcher.stored_fields(docnum) for docnum in wanted], state)):
+            for docnum, found in zip(wanted, self._read(cache, [searcher.stored_fields(docnum) for docnum in wanted])):
                 if found is not None and len(rows) < _STORED_ROWS:
                     rows[docnum] = found
                 fresh[docnum] = found
