@@ -154,8 +154,8 @@ class GenerationArrays:
 
     def _read(self, field: str, text: str, positions: bool) -> TermPostings:
         """Decode every block of a term's posting lists into arrays."""
-        ids: list[int] = []
-        weights: list[float] = []
+        id_parts: list[np.ndarray] = []
+        weight_parts: list[np.ndarray] = []
         values: list | None = [] if positions else None
         wanted = self._segments_to_read(field, text)
         for place, (leaf, offset) in enumerate(self.leaves):
@@ -167,12 +167,14 @@ class GenerationArrays:
                 continue
             matcher = getattr(matcher, "child", matcher)  # a FilterMatcher over deletions: filtered below
             leaf_ids, leaf_weights, leaf_values = _decode_blocks(matcher, positions)
-            ids.extend(number + offset for number in leaf_ids) if offset else ids.extend(leaf_ids)
-            weights.extend(leaf_weights)
+            id_parts.append(leaf_ids + offset if offset else leaf_ids)
+            weight_parts.append(leaf_weights)
             if values is not None:
                 values.append(decode_positions(leaf.schema[field].format, leaf_values))
-        id_array = np.array(ids, dtype=np.int32)  # docnums and Whoosh's float32 weights, stored exactly
-        weight_array = np.array(weights, dtype=np.float32)
+        # docnums and Whoosh's float32 weights, stored exactly
+        id_array = (np.concatenate(id_parts) if len(id_parts) > 1 else id_parts[0] if id_parts else _EMPTY_IDS).astype(np.int32)
+        weight_array = (np.concatenate(weight_parts) if len(weight_parts) > 1 else weight_parts[0] if weight_parts
+                        else _EMPTY_WEIGHTS).astype(np.float32)
         if values is not None:  # per leaf (positions per posting, the positions): joined
             counts = np.concatenate([leaf_counts for leaf_counts, _ in values] or [np.empty(0, np.int64)])
             flat = np.concatenate([leaf_flat for _, leaf_flat in values] or [np.empty(0, np.int64)])
@@ -186,26 +188,50 @@ class GenerationArrays:
         return TermPostings(id_array, weight_array, (np.repeat(id_array.astype(np.int64), counts) << POSITION_BITS) | flat)
 
 
-def _decode_blocks(matcher, positions: bool) -> tuple[list, list, list]:
-    """Read a Whoosh leaf matcher's blocks whole rather than posting by posting."""
-    ids: list = []
-    weights: list = []
-    values: list = []
-    if not hasattr(matcher, "_read_ids"):  # not the whoosh3 codec: take the slow, public way
+def _decode_blocks(matcher, positions: bool) -> tuple[np.ndarray, np.ndarray, list]:
+    """Read a Whoosh leaf matcher's blocks whole rather than posting by posting: (docnums as int64, weights as
+    float32, the values when positions are wanted).
+
+    Each whoosh3 block is one pickled (docnum gaps, weights, values) tuple; Whoosh's own readers turn the gaps
+    and weights into numbers one posting at a time through generators (a third of a first-seen word's read),
+    NumPy sums and converts them at once, to the same numbers.
+    """
+    if not hasattr(matcher, "_read_data") or getattr(matcher, "_byteids", False):  # not the whoosh3 codec
+        ids: list = []
+        weights: list = []
+        values: list = []
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
             if positions:
                 values.append(matcher.value())
             matcher.next()
-        return ids, weights, values
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32), values
+    id_parts: list[np.ndarray] = []
+    weight_parts: list[np.ndarray] = []
+    block_values: list = []
     while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        ids.extend(matcher._ids)
-        weights.extend(matcher._weights)
+        if matcher._data is None:
+            matcher._read_data()
+        gaps, weights, _values = matcher._data
+        count = matcher._blocklength
+        id_parts.append(np.cumsum(np.array(gaps, dtype=np.int64)))  # Whoosh's delta_decode
+        if weights is None:  # every weight 1.0, or all the same: Whoosh stores one value or none
+            weight_parts.append(np.ones(count, dtype=np.float32))
+        elif isinstance(weights, float):
+            weight_parts.append(np.full(count, weights, dtype=np.float32))
+        else:
+            weight_parts.append(np.array(weights, dtype=np.float32))
         if positions:
             matcher._read_values()
-            values.extend(matcher._values)
+            block_values.extend(matcher._values)
         matcher._next_block()
-    return ids, weights, values
+    if not id_parts:
+        return _EMPTY_IDS, _EMPTY_WEIGHTS, block_values
+    if len(id_parts) == 1:
+        return id_parts[0], weight_parts[0], block_values
+    return np.concatenate(id_parts), np.concatenate(weight_parts), block_values
+
+
+_EMPTY_IDS = np.empty(0, np.int64)
+_EMPTY_WEIGHTS = np.empty(0, np.float32)
