@@ -54,10 +54,10 @@ def _candidate_words(text: str, terms: frozenset[str]):
     re.IGNORECASE pairs with an ASCII letter other than by lower() (ı, ſ), takes the plain walk.
     Both look at the text with its accents folded, which keeps its length: the matches' offsets are text's.
     """
-    pattern, prefixes = _candidates(terms), _prefixes(terms)
+    prefixes = _prefixes(terms)
     lowered = fold_accents(text.lower())
     if prefixes is None or len(lowered) != len(text) or "ı" in lowered or "ſ" in lowered:
-        for match in pattern.finditer(fold_accents(text)):
+        for match in _candidates(terms).finditer(fold_accents(text)):
             start, end = match.span()
             yield start, end, fold_accents(text[start:end].lower())  # as the index analyses the word shown
         return
@@ -67,6 +67,7 @@ def _candidate_words(text: str, terms: frozenset[str]):
         while position >= 0:
             starts.add(position)
             position = lowered.find(prefix, position + 1)
+    pattern = _pattern_at_prefixes(terms)
     end = 0
     for start in sorted(starts):
         if start < end:
@@ -75,6 +76,24 @@ def _candidate_words(text: str, terms: frozenset[str]):
         if match is not None:
             end = match.end()
             yield start, end, match.group()
+
+
+# _candidates' pattern without its prefixes: a token starting here (see _pattern_at_prefixes).
+_TOKEN_START = re.compile(r"(?<![\w*])(?<![\w*]\.)[\w*]+(?:\.?[\w*]+)*", re.IGNORECASE)
+_WORD_CHARACTERS = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=64)
+def _pattern_at_prefixes(terms: frozenset[str]) -> re.Pattern:
+    """Return a pattern that, at a place where one of _prefixes(terms) starts, matches as _candidates(terms) does.
+
+    After a prefix of letters, digits and underscores, _candidates' pattern is a token's tail, so there it
+    matches exactly what _TOKEN_START matches: one pattern compiled once serves every such query (compiling
+    a query's own took about 0.1 ms, a third of the excerpts of its first page).
+    """
+    if all(_WORD_CHARACTERS.fullmatch(prefix) for prefix in _prefixes(terms) or ()):
+        return _TOKEN_START
+    return _candidates(terms)
 
 
 @lru_cache(maxsize=64)
