@@ -9,7 +9,7 @@ from builders import make_pdf
 from conftest import write_small_corpus
 from kil_search.config import load_settings
 from kil_search.extract import extract_file
-from kil_search.index.analysis import ACCENTS, FastText, count_words, fold_accents, passage_words
+from kil_search.index.analysis import ACCENTS, FastText, analysed_words, count_words, fold_accents, passage_words
 from kil_search.index.schema import text_analyzer
 from kil_search.indexing import run_index
 from kil_search.search import SearchService
@@ -65,6 +65,11 @@ def test_every_accented_letter_is_folded_and_folding_and_lower_casing_commute():
     everything = " ".join(chr(code) for code in range(0x20, 0x110000) if not 0xD800 <= code < 0xE000)
     assert fold_accents(everything) == everything.translate(ACCENTS)
     assert fold_accents(everything.lower()) == fold_accents(everything).lower()  # so text is folded before its words are split
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS + ["What are the Councillors' duties? 2,000 commissioners said: co-production"])
+def test_analysed_words_are_the_query_analyzers_words(text):
+    assert analysed_words(text) == tuple(token.text for token in text_analyzer()(text, mode="query"))
 
 
 def test_fast_text_and_the_query_analyzer_agree_on_folded_words():

@@ -6,8 +6,9 @@ in its format. On a full build that chain was the biggest share of the indexer's
 `FastText` gives Whoosh exactly the same postings (the same terms, positions, weights and
 encoded bytes as `text_analyzer()` with the `Positions` format: tests compare them) from one
 list comprehension per value, and remembers the postings of short values such as titles and
-section headings, which every passage of a document repeats. Queries and highlighting keep
-using the Whoosh analyzer of the field.
+section headings, which every passage of a document repeats. `analysed_words` gives the same
+words for a query or a stored passage (ranking feedback analyses its best passages on every long
+query); the query parser and highlighting keep using the Whoosh analyzer of the field.
 
 Both fold accents after lower-casing (`fold_accents`: "Beauséjour" and "Beausejour" are one
 word), so a word typed with or without its accents finds the other.
@@ -104,6 +105,11 @@ def _stem(word: str) -> str:
             _stems.clear()
         stemmed = _stems[word] = stem(word)
     return stemmed
+
+
+def analysed_words(text: str) -> tuple[str, ...]:
+    """Return the words of text as the text analyzer gives them (stop words left out, stemmed), in order."""
+    return tuple(_stem(word) for word in kept_words(text)[1])
 
 
 def kept_words(text: str) -> tuple[int, list[str]]:
