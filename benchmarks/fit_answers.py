@@ -217,6 +217,8 @@ def print_losses(ranked: list[Asked]) -> None:
             picked[item.source].append(bool(len(item.rows)) and bool(item.right[int(np.argmax(scorer.logits(item.rows)))]))
     for source, name in (("squad", "SQuAD fit split"), ("dev", "development set"), ("real", "real reports' fit set")):
         answerable = [item for item in ranked if item.source == source]
+        if not answerable:
+            continue
         reachable = [item for item in answerable if item.right.any()]
         first = picked[source]
         print(f"{name}, answerable: {len(answerable)}; some candidate holds the answer {len(reachable) / max(1, len(answerable)):.3f} "
