@@ -137,6 +137,24 @@ def test_a_numbered_heading_near_the_foot_is_no_footnote():
     assert "The council will review the contract in 2026." in [unit.text for unit in units_of(page)]
 
 
+def test_a_date_printed_at_the_foot_of_a_title_page_is_no_footnote():
+    """A report's title page ends with its date of printing on a line of its own: "18 July 2024" opens with a number
+    and a capital as note 18 would, but it answers when the report was laid before Parliament."""
+    text = ("The resilience and preparedness of the United Kingdom\n"
+            "Presented to Parliament pursuant to section 26 of the Inquiries Act 2005\n"
+            "Ordered by the House of Commons to be printed\n18 July 2024")
+    page = Page({"format": "pdf", "page": 3, "doc_id": "inquiry.pdf"}, text, 0, 1.0)
+    assert "18 July 2024" in [unit.text for unit in units_of(page)]
+
+
+def test_footnotes_citing_dates_are_still_footnotes():
+    text = ("The committee took evidence from the department.\n"
+            "12 Written evidence from the department, 3 March 2025\n"
+            "13 Oral evidence taken on 14 April 2025, Q 46")
+    page = Page({"format": "pdf", "page": 8, "doc_id": "committee.pdf"}, text, 0, 1.0)
+    assert [unit.text for unit in units_of(page)] == ["The committee took evidence from the department."]
+
+
 def test_a_web_address_broken_by_the_print_is_still_an_address():
     text = ("The findings are set out below.\nScheme details are at https://www.example.gov.uk/publications/infected-com "
             "pensation-scheme-summary-august-2024/infected-blood-compe nsation-scheme-summary-august-2024")

@@ -39,6 +39,9 @@ _SECTION = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s+")  # a heading's number: "7. "
 _WORDS = re.compile(r"[\w]+")
 # A footnote: its number, no full stop, then a source ("57 House of Commons Library, ...", "185 Q 710.", "12 See ...").
 _FOOTNOTE = re.compile(r"^\s*(\d{1,3})\s+(?:[A-Z\"“‘(]|https?:|www\.)")
+# A line that is only a date ("18 July 2024", "5 to 9 March 2023"): a report's date of printing or a letter's, not note 18.
+_DATE_LINE = re.compile(r"^\s*\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+(?:January|February|March|"
+                        r"April|May|June|July|August|September|October|November|December)(?:\s+\d{4})?[.,]?\s*$")
 _NOTE_NUMBER = re.compile(r"^\s*(\d{1,3})\s+\S")
 NOTE_WRAP_LINES = 2  # lines a footnote may wrap onto that do not open with its number
 _FIELD = re.compile(r"^\s*[A-Z][^:.!?\n]{2,60}?:\s+\S[^:\n]{0,100}$")  # a form's field: "Lead inspector: Nick Bennison"
@@ -397,13 +400,13 @@ def _footnotes_from(units) -> int:
     stand between notes, or below the last, when the notes' numbers run upwards to the foot of the page.
     """
     start = len(units)
-    while start > 0 and units[start - 1].kind != HEADING and _FOOTNOTE.match(units[start - 1].text):
+    while start > 0 and units[start - 1].kind != HEADING and _note(units[start - 1].text):
         start -= 1
     numbers: list[int] = []
     found, gap = len(units), 0
     for index in range(len(units) - 1, -1, -1):
-        note = _FOOTNOTE.match(units[index].text)
-        loose = _NOTE_NUMBER.match(units[index].text) if numbers and not note else None
+        note = _note(units[index].text)
+        loose = _NOTE_NUMBER.match(units[index].text) if numbers and not note and not _DATE_LINE.match(units[index].text) else None
         if loose and int(loose.group(1)) == numbers[-1] - 1:  # "243 s14(1)(a) Inquiries Act 2005" above note 244
             note = loose
         if note and (not numbers or int(note.group(1)) < numbers[-1]):
@@ -414,6 +417,11 @@ def _footnotes_from(units) -> int:
         else:
             gap += 1
     return min(start, found) if len(numbers) >= 2 else start
+
+
+def _note(text: str) -> re.Match | None:
+    """Return the match of a footnote's opening ("57 House of Commons Library, ..."); None for any other line."""
+    return None if _DATE_LINE.match(text) else _FOOTNOTE.match(text)
 
 
 def _mostly_links(text: str) -> bool:
