@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from realpdfs_corpus import REAL_PDFS, REAL_VECTORS  # noqa: E402
 from kil_search.answer import answer_question  # noqa: E402
 from kil_search.config import load_settings  # noqa: E402
 from kil_search.indexing import run_index  # noqa: E402
@@ -287,8 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     # Sentence vectors are kept by text in one cache for every index this benchmark builds (each code
     # version builds new ones): a rerun encodes only sentences it has not met. Results are the same. The
     # real reports keep the cache the other benchmarks fill for them (encoding them takes over half an hour).
-    real = args.corpus.resolve() == (REPO.parent / "shared" / "testdata" / "realpdfs").resolve()
-    os.environ.setdefault("KIL_SEARCH_VECTOR_CACHE", str(BENCHMARKS / "out" / ("vectors-realpdfs" if real else "vectors-answers")))
+    real = args.corpus.resolve() == REAL_PDFS.resolve()
+    os.environ.setdefault("KIL_SEARCH_VECTOR_CACHE", str(REAL_VECTORS if real else BENCHMARKS / "out" / "vectors-answers"))
     if args.squad:
         report, passed = squad(args.squad)
     else:

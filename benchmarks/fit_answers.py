@@ -31,6 +31,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from answers import build_index, load_questions, place_is_right, text_is_right  # noqa: E402
+from realpdfs_corpus import REAL_PDFS, REAL_VECTORS  # noqa: E402
 from squad_qa import SQUAD_FILE, holds_gold, index_articles, load_squad, split_of  # noqa: E402
 
 from kil_search.answer.answer import candidate_rows  # noqa: E402
@@ -40,7 +41,6 @@ from kil_search.answer.model import (CONFIDENCE_FEATURES, COVERAGE_FEATURES, WEI
 
 DEV_SET = REPO / "benchmarks" / "answers-dev.toml"
 REAL_SET = REPO / "benchmarks" / "realpdfs-fit.toml"  # questions over the fit half of the real reports only
-REAL_CORPUS = REPO.parent / "shared" / "testdata" / "realpdfs"
 LIBRARY = ("dev", "real")  # questions to a library of reports, weighed alike: ours, and the real reports'
 PENALTY = 0.1  # the sentence scorer's L2 penalty (features standardised); 5-fold CV on the fit split: 0.001 and 0.01 rank worse
 FOLDS = 5  # cross-validation folds over the fit questions, for the figure printed before fitting on them all
@@ -109,16 +109,16 @@ def dev_questions() -> list[Asked]:
 
 def real_questions(index: Path | None) -> list[Asked]:
     """Return every question of the real reports' fit set with its candidates over all 96 reports (index: reuse it)."""
-    if not REAL_SET.exists() or not REAL_CORPUS.is_dir():
-        print(f"no {REAL_SET.name} or {REAL_CORPUS}: fitting without real reports")
+    if not REAL_SET.exists() or not REAL_PDFS.is_dir():
+        print(f"no {REAL_SET.name} or {REAL_PDFS}: fitting without real reports")
         return []
     # The real reports' sentences are encoded once into a cache of their own (as the other benchmarks keep it):
     # encoding all of them again into another takes over half an hour.
     cache = os.environ.get("KIL_SEARCH_VECTOR_CACHE")
-    os.environ["KIL_SEARCH_VECTOR_CACHE"] = str(REPO / "benchmarks" / "out" / "vectors-realpdfs")
+    os.environ["KIL_SEARCH_VECTOR_CACHE"] = str(REAL_VECTORS)
     try:
         with tempfile.TemporaryDirectory() as scratch:
-            return library_questions("real", REAL_SET, REAL_CORPUS, index or Path(scratch) / "index")
+            return library_questions("real", REAL_SET, REAL_PDFS, index or Path(scratch) / "index")
     finally:
         if cache is None:
             os.environ.pop("KIL_SEARCH_VECTOR_CACHE", None)

@@ -26,6 +26,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent))
 
+from realpdfs_corpus import REAL_VECTORS, build_real  # noqa: E402
 from relevance import bm25s_rank  # noqa: E402
 
 from kil_search.search import SearchService  # noqa: E402
@@ -79,8 +80,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=Path, action="append", help="a question set over the real reports (repeatable)")
     args = parser.parse_args()
-    os.environ.setdefault("KIL_SEARCH_VECTOR_CACHE", str(BENCH_DIR / "out" / "vectors-realpdfs"))
-    from realpdfs_corpus import build_real
+    os.environ.setdefault("KIL_SEARCH_VECTOR_CACHE", str(REAL_VECTORS))
 
     built = build_real()
     passages = [json.loads(line) for line in Path(built["passages"]).read_text(encoding="utf-8").splitlines() if line]

@@ -14,6 +14,7 @@ from ..search.query import passage_query
 from .answer_types import asked_kind
 from .question import NUMBER_WORDS, Question, content_terms
 from .sentences import HEADING, ITEM, ROW, SENTENCE, TERMINAL, split_sentences, split_units
+from .words import is_date_line
 
 LIST = "list"  # a line announcing a list ("...five priorities:") with the items that follow it
 LABEL = "label"  # a short line of a report's front matter ("Overall effectiveness Inadequate"): a table's row
@@ -39,9 +40,6 @@ _SECTION = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s+")  # a heading's number: "7. "
 _WORDS = re.compile(r"[\w]+")
 # A footnote: its number, no full stop, then a source ("57 House of Commons Library, ...", "185 Q 710.", "12 See ...").
 _FOOTNOTE = re.compile(r"^\s*(\d{1,3})\s+(?:[A-Z\"“‘(]|https?:|www\.)")
-# A line that is only a date ("18 July 2024", "5 to 9 March 2023"): a report's date of printing or a letter's, not note 18.
-_DATE_LINE = re.compile(r"^\s*\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+(?:January|February|March|"
-                        r"April|May|June|July|August|September|October|November|December)(?:\s+\d{4})?[.,]?\s*$")
 _NOTE_NUMBER = re.compile(r"^\s*(\d{1,3})\s+\S")
 NOTE_WRAP_LINES = 2  # lines a footnote may wrap onto that do not open with its number
 _FIELD = re.compile(r"^\s*[A-Z][^:.!?\n]{2,60}?:\s+\S[^:\n]{0,100}$")  # a form's field: "Lead inspector: Nick Bennison"
@@ -406,7 +404,7 @@ def _footnotes_from(units) -> int:
     found, gap = len(units), 0
     for index in range(len(units) - 1, -1, -1):
         note = _note(units[index].text)
-        loose = _NOTE_NUMBER.match(units[index].text) if numbers and not note and not _DATE_LINE.match(units[index].text) else None
+        loose = _NOTE_NUMBER.match(units[index].text) if numbers and not note and not is_date_line(units[index].text) else None
         if loose and int(loose.group(1)) == numbers[-1] - 1:  # "243 s14(1)(a) Inquiries Act 2005" above note 244
             note = loose
         if note and (not numbers or int(note.group(1)) < numbers[-1]):
@@ -420,8 +418,9 @@ def _footnotes_from(units) -> int:
 
 
 def _note(text: str) -> re.Match | None:
-    """Return the match of a footnote's opening ("57 House of Commons Library, ..."); None for any other line."""
-    return None if _DATE_LINE.match(text) else _FOOTNOTE.match(text)
+    """Return the match of a footnote's opening ("57 House of Commons Library, ..."); None for any other line
+    (a date alone, "18 July 2024", opens as note 18 would)."""
+    return None if is_date_line(text) else _FOOTNOTE.match(text)
 
 
 def _mostly_links(text: str) -> bool:

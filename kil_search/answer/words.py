@@ -25,9 +25,10 @@ _YEAR_FIGURE = re.compile(r"^(?:1[89]|20)\d\d$")
 _PARAGRAPH_NUMBER = re.compile(r"(?m)^\s*\(?\d{1,3}[.)]\s+(?=[\"“‘(]?[A-Z])")
 _MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_DAYS_MONTH = rf"\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+{_MONTHS}"  # "9 to 11 December"
 # "18 December 2019", "9 to 11 December", "9-24 November", "March 3rd": a day of the month counts nothing.
-_DAY_OF_MONTH = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+{_MONTHS}\b|"
-                           rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*\d)(?![,.]?\d)")
+_DAY_OF_MONTH = re.compile(rf"\b{_DAYS_MONTH}\b|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*\d)(?![,.]?\d)")
+_DATE_LINE = re.compile(rf"^\s*{_DAYS_MONTH}(?:\s+\d{{4}})?[.,]?\s*$")  # "18 July 2024", "5 to 9 March 2023" alone
 
 
 @lru_cache(maxsize=65536)
@@ -61,6 +62,11 @@ def names(text: str) -> set[str]:
 def has_date(text: str) -> bool:
     """True when text names a year, a century or a month."""
     return bool(_YEAR.search(text) or _MONTH.search(text))
+
+
+def is_date_line(text: str) -> bool:
+    """True when text is only a date ("18 July 2024", "5 to 9 March 2023"): a report's date of printing or a letter's."""
+    return _DATE_LINE.match(text) is not None
 
 
 def has_number(text: str) -> bool:

@@ -32,9 +32,10 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _state_of(generation: Path, index) -> str:
-    """Name what the live index holds: its folder and Whoosh's commit number (an incremental run moves it on)."""
-    return f"{generation.name}:{index.latest_generation()}"
+def state_name(generation: Path, commit: int) -> str:
+    """Name an index state: its generation folder and Whoosh's commit number (an incremental run moves it on).
+    The stage records the state it encoded; search (search/meaning_rank.py) names the state it reads alike."""
+    return f"{Path(generation).name}:{commit}"
 
 
 def read_meaning_status(index_dir: Path) -> dict:
@@ -67,7 +68,7 @@ def encode_index(index_dir: Path, progress: Callable[[str, object], None] | None
             return {"state": "idle"}
         index = open_index(generation)
         try:
-            state = _state_of(generation, index)
+            state = state_name(generation, index.latest_generation())
             done_before = read_meaning_status(index_dir)
             if done_before.get("state") == "finished" and done_before.get("index") == state \
                     and done_before.get("model") == fingerprint \

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import meaning
-from ..index.meaning_stage import MEANING_FILE
+from ..index.meaning_stage import MEANING_FILE, state_name
 from ..index.store import read_json
 
 TOP = 100
@@ -149,8 +149,8 @@ class StoredVectors:
 
 
 def index_state(index, searcher) -> str:
-    """Name the index state a searcher reads as the meaning stage records it (meaning_stage._state_of)."""
-    return f"{Path(index.storage.folder).name}:{searcher.reader().generation()}"
+    """Name the index state a searcher reads as the meaning stage records it."""
+    return state_name(Path(index.storage.folder), searcher.reader().generation())
 
 
 def closeness(query: np.ndarray, matrices: list[np.ndarray]) -> np.ndarray:
